@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from divert.accounts.models import Agency, Membership, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    inlines = [MembershipInline]
+    list_display = ["username", "first_name", "last_name", "is_active", "last_login"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Person", {"fields": ("first_name", "last_name", "email", "phone")}),
+        ("Access", {"fields": ("is_active", "is_staff")}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    readonly_fields = ["last_login", "date_joined"]
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "phone", "active"]
+    list_filter = ["kind", "active"]
+    search_fields = ["name"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "agency", "role", "active"]
+    list_filter = ["role", "agency", "active"]
+    search_fields = ["user__username", "user__last_name"]

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "divert.accounts"
+    label = "accounts"
+
+    def ready(self) -> None:
+        from divert.accounts import signals  # noqa: F401

@@ -1,0 +1,67 @@
+"""Session policy: sign out after idle time (per role), and no page without MFA outside demo mode."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from divert.audit.log import log_event
+
+LAST_SEEN_KEY = "divert_last_seen"
+
+
+def idle_timeout_for(user) -> timedelta:
+    minutes = settings.DIVERT_IDLE_TIMEOUT_BY_ROLE.get(user.role or "", settings.DIVERT_IDLE_TIMEOUT_MINUTES)
+    return timedelta(minutes=minutes)
+
+
+class IdleTimeoutMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated:
+            now = timezone.now()
+            last_seen = request.session.get(LAST_SEEN_KEY)
+            timeout = idle_timeout_for(user)
+            if last_seen is not None and now.timestamp() - last_seen > timeout.total_seconds():
+                log_event("divert.session.expired", request=request, actor=user,
+                          details={"idle_minutes": int(timeout.total_seconds() // 60)})
+                logout(request)
+                messages.info(request, _("You were signed out after %(minutes)d minutes without activity.")
+                              % {"minutes": timeout.total_seconds() // 60})
+                return redirect(f"{reverse('account_login')}?next={request.path}")
+            request.session[LAST_SEEN_KEY] = now.timestamp()
+        return self.get_response(request)
+
+
+# Paths a signed-in user without MFA may still reach: the enrolment flow itself and the way out.
+_MFA_EXEMPT_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/accounts/reauthenticate/", "/static/", "/healthz",
+                        "/i18n/")
+
+
+class RequireMFAMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            settings.DIVERT_REQUIRE_MFA
+            and request.user.is_authenticated
+            and not request.path.startswith(_MFA_EXEMPT_PREFIXES)
+            and not _has_totp(request.user)
+        ):
+            return redirect("divert_mfa_required")
+        return self.get_response(request)
+
+
+def _has_totp(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

@@ -1,0 +1,72 @@
+"""What each seat finds in the navigation. Only pages that exist are listed."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from divert.accounts.roles import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str
+    roles: frozenset[str] | None = None  # None: every seat
+    staff_only: bool = False
+
+
+NAV_ITEMS = [
+    NavItem("home", _("Home")),
+    NavItem("people", _("People"), frozenset({Role.OUTREACH, Role.CASE_MANAGER, Role.SUPERVISOR,
+                                               Role.PROJECT_MANAGER})),
+    NavItem("audit_log", _("Audit log"), frozenset({Role.PROJECT_MANAGER})),
+    NavItem("admin:index", _("Administration"), frozenset({Role.SITE_ADMIN}), staff_only=True),
+    NavItem("account", _("Account")),
+]
+
+
+@dataclass(frozen=True)
+class NavLink:
+    url: str
+    label: str
+    current: bool
+
+
+def navigation_for(user, path: str) -> list[NavLink]:
+    role = user.role
+    links = []
+    for item in NAV_ITEMS:
+        if item.roles is not None and role not in item.roles:
+            continue
+        if item.staff_only and not user.is_staff:
+            continue
+        url = reverse(item.url_name)
+        current = path == url if url == "/" else path.startswith(url)
+        links.append(NavLink(url, item.label, current))
+    return links
+
+
+# The demo site's accounts: one per seat, all with the password DEMO_PASSWORD.
+DEMO_PASSWORD = "divert-demo"  # noqa: S105 - demo mode only, printed on purpose
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: str
+    label: str
+
+
+DEMO_LOGINS = [
+    DemoLogin("officer", Role.OFFICER, _("Officer")),
+    DemoLogin("sergeant", Role.SERGEANT, _("Sergeant")),
+    DemoLogin("outreach", Role.OUTREACH, _("Outreach worker")),
+    DemoLogin("casemanager", Role.CASE_MANAGER, _("Case manager")),
+    DemoLogin("supervisor", Role.SUPERVISOR, _("Case-management supervisor")),
+    DemoLogin("prosecutor", Role.PROSECUTOR, _("Liaison prosecutor")),
+    DemoLogin("defender", Role.DEFENDER, _("Public defender")),
+    DemoLogin("manager", Role.PROJECT_MANAGER, _("Project manager")),
+    DemoLogin("evaluator", Role.EVALUATOR, _("Evaluator")),
+    DemoLogin("admin", Role.SITE_ADMIN, _("Site administrator")),
+]

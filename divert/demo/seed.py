@@ -1,0 +1,250 @@
+"""A synthetic LEAD site: agencies, staff in every seat, and participants with believable histories.
+
+Deterministic: the same --seed and the same day give the same site. Later modules add their own
+synthetic referrals, casework and justice events here so the demo always shows every module.
+"""
+
+import math
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Permission
+from django.db import transaction
+from django.utils import timezone
+from faker import Faker
+
+from divert.accounts.models import Agency, Membership
+from divert.accounts.roles import AgencyKind, Role
+from divert.accounts.seats import DEMO_LOGINS, DEMO_PASSWORD
+from divert.audit.log import log_event
+from divert.participants.models import Alias, Door, Enrollment, EnrollmentStatus, Identifier, Person
+
+AGENCIES = [
+    ("Riverside Police Department", AgencyKind.POLICE, "555-0100"),
+    ("Riverside County Prosecuting Attorney", AgencyKind.PROSECUTOR, "555-0110"),
+    ("Riverside Public Defender Association", AgencyKind.DEFENDER, "555-0120"),
+    ("Harbor Harm Reduction Services", AgencyKind.PROVIDER, "555-0130"),
+    ("Northside Community Health", AgencyKind.PROVIDER, "555-0140"),
+    ("LEAD Project Office", AgencyKind.PROJECT, "555-0150"),
+    ("State University Evaluation Team", AgencyKind.EVALUATOR, "555-0160"),
+    ("Riverside Municipal Court", AgencyKind.COURT, "555-0170"),
+    ("Riverside County Probation", AgencyKind.PROBATION, "555-0180"),
+]
+# Which agency each demo seat works for (by the agency's kind; providers: the first one).
+SEAT_AGENCY = {
+    Role.OFFICER: AgencyKind.POLICE, Role.SERGEANT: AgencyKind.POLICE, Role.OUTREACH: AgencyKind.PROVIDER,
+    Role.CASE_MANAGER: AgencyKind.PROVIDER, Role.SUPERVISOR: AgencyKind.PROVIDER,
+    Role.PROSECUTOR: AgencyKind.PROSECUTOR, Role.DEFENDER: AgencyKind.DEFENDER,
+    Role.PROJECT_MANAGER: AgencyKind.PROJECT, Role.EVALUATOR: AgencyKind.EVALUATOR, Role.SITE_ADMIN: AgencyKind.PROJECT,
+}
+DEMO_NAMES = {
+    "officer": ("Olivia", "Ortega"), "sergeant": ("Sam", "Sato"), "outreach": ("Omar", "Okafor"),
+    "casemanager": ("Cam", "Castillo"), "supervisor": ("Sue", "Sullivan"), "prosecutor": ("Pat", "Park"),
+    "defender": ("Dana", "Diaz"), "manager": ("Mo", "Mahmoud"), "evaluator": ("Eve", "Evans"),
+    "admin": ("Ada", "Adams"),
+}
+# The site administrator manages agencies, users and lockouts; no participant content.
+ADMIN_PERMISSIONS = [
+    ("accounts", "agency"), ("accounts", "user"), ("accounts", "membership"), ("axes", "accessattempt"),
+]
+CASELOAD_TARGET = 18  # the LEAD toolkit's intensive range is 12-15, averaging up to 20
+STREET_NAMES = ["Red", "Shorty", "Tex", "Junior", "Smiley", "Boots", "Doc", "Lucky", "Slim", "Sunny", "Bear",
+                "Mouse", "Preacher", "Chef", "Ace", "Birdie", "Cowboy", "Peanut"]
+STATUS_WEIGHTS = [
+    (EnrollmentStatus.ACTIVE, 55), (EnrollmentStatus.INACTIVE, 10), (EnrollmentStatus.IN_THE_WIND, 10),
+    (EnrollmentStatus.PENDING_INTAKE, 5), (EnrollmentStatus.EXITED, 20),
+]
+DOOR_WEIGHTS = [(Door.ARREST_DIVERSION, 45), (Door.SOCIAL_CONTACT, 45), (Door.COMMUNITY, 10)]
+BATCH = 2000
+
+
+@dataclass
+class SeedReport:
+    agencies: int
+    staff: int
+    participants: int
+    enrollments: int
+
+
+def _weighted(rng: random.Random, pairs):
+    values, weights = zip(*pairs, strict=True)
+    return rng.choices(values, weights=weights)[0]
+
+
+def _scrambled(i: int, salt: int, width: int) -> int:
+    """A distinct number for each i below 10**width: an affine permutation, so identifiers never collide."""
+    modulus = 10**width
+    return (i * 7_919_993 + salt * 104_729) % modulus
+
+
+def seed_site(participants: int, seed: int, today: date | None = None,
+              progress: Callable[[int, int], None] | None = None) -> SeedReport:
+    if participants < 0 or participants >= 10**7:
+        raise ValueError("participants must be between 0 and 9,999,999")
+    if Person.objects.exists():
+        raise ValueError("this database already holds people; start from an empty one (divert seed --reset)")
+    today = today or timezone.localdate()
+    rng = random.Random(seed)
+    fake = Faker("en_US")
+    fake.seed_instance(seed)
+    with transaction.atomic():
+        agencies = _agencies()
+        staff = _staff(agencies, participants, fake)
+        enrollments = _participants(participants, seed, rng, fake, today, agencies, staff, progress)
+        log_event("divert.demo.seeded", details={"participants": participants, "seed": seed})
+    agency_count = sum(len(v) for v in agencies.values())
+    return SeedReport(agency_count, sum(len(v) for v in staff.values()), participants, enrollments)
+
+
+def _agencies() -> dict[str, list[Agency]]:
+    by_kind: dict[str, list[Agency]] = {}
+    for name, kind, phone in AGENCIES:
+        agency, _ = Agency.objects.get_or_create(name=name, defaults={"kind": kind, "phone": phone})
+        by_kind.setdefault(agency.kind, []).append(agency)
+    return by_kind
+
+
+def _staff(agencies, participants: int, fake: Faker) -> dict[int, list]:
+    """Demo logins for every seat, plus enough case managers to keep caseloads near the target."""
+    User = get_user_model()
+    password = make_password(DEMO_PASSWORD)
+    for login in DEMO_LOGINS:
+        first, last = DEMO_NAMES[login.username]
+        user, created = User.objects.get_or_create(
+            username=login.username,
+            defaults={"first_name": first, "last_name": last, "password": password,
+                      "email": f"{login.username}@example.org", "is_staff": login.role == Role.SITE_ADMIN},
+        )
+        if created:
+            Membership.objects.create(user=user, agency=agencies[SEAT_AGENCY[login.role]][0], role=login.role)
+            if login.role == Role.SITE_ADMIN:
+                user.user_permissions.set(
+                    Permission.objects.filter(
+                        content_type__app_label__in=[a for a, _ in ADMIN_PERMISSIONS],
+                        content_type__model__in=[m for _, m in ADMIN_PERMISSIONS],
+                    )
+                )
+    providers = agencies[AgencyKind.PROVIDER]
+    wanted = max(1, math.ceil(participants * 0.8 / CASELOAD_TARGET))  # about 80% of enrollments are open
+    case_managers: dict[int, list] = {p.pk: [] for p in providers}
+    for membership in Membership.objects.filter(role=Role.CASE_MANAGER, active=True, agency__in=providers):
+        case_managers[membership.agency_id].append(membership.user)
+    existing = sum(len(v) for v in case_managers.values())
+    for n in range(existing, wanted):
+        provider = providers[n % len(providers)]
+        user = User.objects.create(
+            username=f"cm{n:04d}", first_name=fake.first_name(), last_name=fake.last_name(),
+            password=make_password(None),
+        )
+        Membership.objects.create(user=user, agency=provider, role=Role.CASE_MANAGER)
+        case_managers[provider.pk].append(user)
+    return case_managers
+
+
+def _participants(count, seed, rng, fake, today, agencies, case_managers, progress) -> int:
+    providers = agencies[AgencyKind.PROVIDER]
+    made = 0
+    enrollments_made = 0
+    while made < count:
+        size = min(BATCH, count - made)
+        people = [_person(rng, fake, today) for _ in range(size)]
+        Person.objects.bulk_create(people)
+        aliases, identifiers, enrollments = [], [], []
+        for offset, person in enumerate(people):
+            i = made + offset
+            aliases.extend(_aliases(rng, fake, person))
+            identifiers.extend(_identifiers(rng, i, seed, person))
+            enrollments.extend(_enrollments(rng, today, person, providers, case_managers))
+        Alias.objects.bulk_create(aliases)
+        Identifier.objects.bulk_create(identifiers)
+        Enrollment.objects.bulk_create(enrollments)
+        made += size
+        enrollments_made += len(enrollments)
+        if progress:
+            progress(made, count)
+    return enrollments_made
+
+
+def _person(rng: random.Random, fake: Faker, today: date) -> Person:
+    female = rng.random() < 0.3  # LEAD participants are mostly men
+    first = fake.first_name_female() if female else fake.first_name_male()
+    middle = (fake.first_name_female() if female else fake.first_name_male()) if rng.random() < 0.5 else ""
+    age_days = rng.randint(18 * 365, 70 * 365)
+    dob = today - timedelta(days=age_days)
+    known = rng.random() > 0.05
+    return Person(
+        first_name=first, middle_name=middle, last_name=fake.last_name(),
+        date_of_birth=dob if known else None, approximate_age=None if known else age_days // 365,
+    )
+
+
+def _aliases(rng: random.Random, fake: Faker, person: Person) -> list[Alias]:
+    aliases = []
+    for _ in range(rng.choices([0, 1, 2, 3], weights=[45, 35, 15, 5])[0]):
+        kind = rng.choice([Alias.Kind.AKA, Alias.Kind.STREET, Alias.Kind.PREVIOUS, Alias.Kind.SPELLING])
+        if kind == Alias.Kind.STREET:
+            name = rng.choice(STREET_NAMES)
+        elif kind == Alias.Kind.PREVIOUS:
+            name = f"{person.first_name} {fake.last_name()}"
+        elif kind == Alias.Kind.SPELLING:
+            name = f"{_misspell(rng, person.first_name)} {person.last_name}"
+        else:
+            name = f"{fake.first_name()} {person.last_name}"
+        aliases.append(Alias(person=person, name=name, kind=kind))
+    return aliases
+
+
+def _misspell(rng: random.Random, name: str) -> str:
+    if len(name) < 3:
+        return name + name[-1]
+    i = rng.randrange(len(name) - 1)
+    return name[:i] + name[i + 1] + name[i] + name[i + 2:]
+
+
+def _identifiers(rng: random.Random, i: int, seed: int, person: Person) -> list[Identifier]:
+    ids = [Identifier(person=person, kind=Identifier.Kind.JAIL_ID, value=f"J{_scrambled(i, seed, 7):07d}",
+                      issuer="Riverside County Jail")]
+    if rng.random() < 0.8:
+        state_id = f"SID{_scrambled(i, seed + 1, 8):08d}"
+        ids.append(Identifier(person=person, kind=Identifier.Kind.STATE_ID, value=state_id, issuer="State Patrol"))
+    if rng.random() < 0.4:
+        letters = "ABCDEFGHJKLMNPRSTUVWXY"
+        ids.append(Identifier(person=person, kind=Identifier.Kind.FBI,
+                              value=f"{_scrambled(i, seed + 2, 7):07d}{rng.choice(letters)}{rng.choice(letters)}"))
+    return ids
+
+
+def _enrollments(rng, today, person, providers, case_managers) -> list[Enrollment]:
+    result = []
+    referred = today - timedelta(days=rng.randint(1, 3 * 365))
+    if rng.random() < 0.1:  # referred before, exited, and came back: a new enrollment, never a new person
+        earlier = referred - timedelta(days=rng.randint(200, 700))
+        result.append(_enrollment(rng, person, providers, case_managers, earlier, EnrollmentStatus.EXITED, today))
+    result.append(_enrollment(rng, person, providers, case_managers, referred, _weighted(rng, STATUS_WEIGHTS), today))
+    return result
+
+
+def _enrollment(rng, person, providers, case_managers, referred, status, today) -> Enrollment:
+    provider = rng.choice(providers)
+    staff = case_managers[provider.pk]
+    pending = status == EnrollmentStatus.PENDING_INTAKE
+    enrolled = None if pending else min(today, referred + timedelta(days=rng.randint(0, 20)))
+    exited = None
+    if status == EnrollmentStatus.EXITED:
+        exited = min(today, (enrolled or referred) + timedelta(days=rng.randint(60, 600)))
+    return Enrollment(
+        person=person, door=_weighted(rng, DOOR_WEIGHTS), provider=provider,
+        case_manager=None if pending and rng.random() < 0.5 or not staff else rng.choice(staff),
+        status=status, referred_on=referred, enrolled_on=enrolled, exited_on=exited,
+    )
+
+
+def clear_participants() -> None:
+    """Remove synthetic participants (for `divert seed --reset`). Staff and agencies stay."""
+    with transaction.atomic():
+        Enrollment.objects.all().delete()
+        Person.objects.all().delete()

@@ -1,0 +1,290 @@
+"""Divert settings, read from the environment only.
+
+DIVERT_ENV=production turns on every protection and refuses to start with an unsafe value;
+anything else is a development or demo machine that runs from a fresh checkout on SQLite.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+from divert.lib.env import envbool, envint, envlist, envmap_int, envsecret
+
+BASE_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(os.environ.get("DIVERT_VAR_DIR", Path.cwd() / "var")).resolve()
+
+DIVERT_ENV = os.environ.get("DIVERT_ENV", "development").strip().lower()
+if DIVERT_ENV not in {"development", "production"}:
+    raise ImproperlyConfigured(f"DIVERT_ENV must be 'development' or 'production', not {DIVERT_ENV!r}")
+PRODUCTION = DIVERT_ENV == "production"
+
+# Demo mode: synthetic data, MFA not demanded, demo logins printed. Never in production.
+DIVERT_DEMO = envbool("DIVERT_DEMO", False)
+DEBUG = envbool("DIVERT_DEBUG", False)
+
+INSECURE_KEY_PREFIX = "django-insecure"
+SECRET_KEY = envsecret("DIVERT_SECRET_KEY")
+if not SECRET_KEY and not PRODUCTION:
+    # A development checkout keeps one random key under var/ so sessions survive restarts.
+    key_file = VAR_DIR / "secret_key"
+    if key_file.exists():
+        SECRET_KEY = key_file.read_text().strip()
+    else:
+        SECRET_KEY = secrets.token_urlsafe(50)
+        try:
+            VAR_DIR.mkdir(parents=True, exist_ok=True)
+            key_file.write_text(SECRET_KEY)
+            key_file.chmod(0o600)
+        except OSError:
+            pass
+
+ALLOWED_HOSTS = envlist("DIVERT_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = envlist("DIVERT_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "whitenoise.runserver_nostatic",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+    "axes",
+    "csp",
+    "divert.accounts",
+    "divert.audit",
+    "divert.participants",
+    "divert.privacy",
+    "divert.web",
+    "divert.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "divert.audit.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "divert.accounts.middleware.IdleTimeoutMiddleware",
+    "divert.accounts.middleware.RequireMFAMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "divert.urls"
+WSGI_APPLICATION = "divert.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "divert.accounts.context_processors.seat",
+                "divert.web.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- Database: SQLite in WAL mode under var/ unless DATABASE_URL says otherwise -----------------
+if os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "divert.sqlite3",
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+                "transaction_mode": "IMMEDIATE",
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Accounts, passwords, MFA, lockout ---------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+ACCOUNT_ADAPTER = "divert.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+ACCOUNT_PREVENT_ENUMERATION = True
+# Lockout after failed sign-ins is django-axes' job; allauth's own counter would shadow it.
+ACCOUNT_RATE_LIMITS = {"login_failed": False}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = os.environ.get("DIVERT_SITE_NAME", "Divert")
+MFA_RECOVERY_CODE_COUNT = 10
+USERSESSIONS_TRACK_ACTIVITY = True
+USERSESSIONS_ADAPTER = "divert.accounts.usersessions_adapter.UserSessionsAdapter"
+# Every account outside demo mode must have a TOTP authenticator before it reaches any page.
+DIVERT_REQUIRE_MFA = not DIVERT_DEMO
+
+AXES_FAILURE_LIMIT = envint("DIVERT_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = envint("DIVERT_LOCKOUT_MINUTES", 30) / 60  # hours
+# CJIS practice locks the account, not the address: a precinct or shelter shares one address, and
+# locking it would lock everyone there out.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_USERNAME_FORM_FIELD = "login"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = envint("DIVERT_PROXY_COUNT", 0) or None
+
+# --- Sessions: idle timeout per role, short absolute lifetime, closed with the browser -----------
+DIVERT_IDLE_TIMEOUT_MINUTES = envint("DIVERT_IDLE_TIMEOUT_MINUTES", 30)
+DIVERT_IDLE_TIMEOUT_BY_ROLE = envmap_int("DIVERT_IDLE_TIMEOUT_BY_ROLE")
+SESSION_COOKIE_AGE = envint("DIVERT_SESSION_HOURS", 12) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+# --- Security headers --------------------------------------------------------------------------
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = envbool("DIVERT_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = envint("DIVERT_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = envbool("DIVERT_HSTS_PRELOAD", False)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-divert-session"
+    CSRF_COOKIE_NAME = "__Host-divert-csrf"
+    if not SECURE_SSL_REDIRECT:  # TLS redirect done by the reverse proxy
+        SILENCED_SYSTEM_CHECKS.append("security.W008")
+
+# --- Internationalisation: English first, translation plumbing on ------------------------------
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = os.environ.get("DIVERT_TIME_ZONE", "America/Los_Angeles")
+USE_TZ = True
+
+# --- Static files, served by the app (no CDN) --------------------------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+MEDIA_ROOT = VAR_DIR / "media"
+
+# --- Logging: JSON lines in production, readable text elsewhere --------------------------------
+LOG_FORMAT = os.environ.get("DIVERT_LOG_FORMAT", "json" if PRODUCTION else "text")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "divert.audit.middleware.RequestIdLogFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("DIVERT_LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}
+
+DIVERT_SITE_NAME = os.environ.get("DIVERT_SITE_NAME", "Divert")
+
+
+def production_problems() -> list[str]:
+    """Everything that makes these settings unsafe for production, in words an operator can act on."""
+    problems = []
+    if not SECRET_KEY:
+        problems.append("DIVERT_SECRET_KEY (or DIVERT_SECRET_KEY_FILE) is not set")
+    elif SECRET_KEY.startswith(INSECURE_KEY_PREFIX) or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        problems.append("DIVERT_SECRET_KEY is a default or weak key: use at least 50 random characters")
+    if DEBUG:
+        problems.append("DIVERT_DEBUG is on: it shows stack traces and settings to anyone")
+    if DIVERT_DEMO:
+        problems.append("DIVERT_DEMO is on: demo mode skips MFA and is for synthetic data only")
+    if not ALLOWED_HOSTS:
+        problems.append("DIVERT_ALLOWED_HOSTS is empty: name the host names this site answers to")
+    elif "*" in ALLOWED_HOSTS:
+        problems.append("DIVERT_ALLOWED_HOSTS contains '*': name the host names this site answers to")
+    if envint("DIVERT_HSTS_SECONDS", 31536000) < 31536000:
+        problems.append("DIVERT_HSTS_SECONDS is below one year (31536000)")
+    return problems
+
+
+if PRODUCTION:
+    _problems = production_problems()
+    if _problems:
+        raise ImproperlyConfigured(
+            "Divert refuses to start in production:\n" + "\n".join(f"  - {p}" for p in _problems)
+        )

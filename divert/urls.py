@@ -1,0 +1,15 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Divert administration"
+admin.site.site_title = "Divert"
+# The admin signs in through the same door as everyone else: lockout and MFA apply.
+admin.site.login = secure_admin_login(admin.site.login)
+
+urlpatterns = [
+    path("", include("divert.web.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

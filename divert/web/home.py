@@ -1,0 +1,111 @@
+"""What each seat's home page shows. Participant data goes through the privacy policy like everywhere else."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
+
+from divert.accounts.models import Agency, Membership
+from divert.accounts.roles import AgencyKind, Role
+from divert.audit.models import AuditEvent
+from divert.participants.models import OPEN_STATUSES, Enrollment, EnrollmentStatus
+from divert.privacy.policy import visible_persons
+
+# Until protocol versions exist (the referrals issue), the program defaults from the LEAD toolkit apply.
+CASELOAD_WARNING = 20
+CASELOAD_MAXIMUM = 25
+
+
+def _contacts() -> dict:
+    kinds = [AgencyKind.PROVIDER, AgencyKind.PROJECT]
+    return {"contacts": Agency.objects.filter(kind__in=kinds, active=True).order_by("kind", "name")}
+
+
+def _status_counts(enrollments) -> list[tuple[str, int]]:
+    counts = dict(enrollments.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    return [(label, counts.get(value, 0)) for value, label in EnrollmentStatus.choices]
+
+
+def _visible_enrollments(user):
+    return Enrollment.objects.filter(person__in=visible_persons(user)).select_related("person", "case_manager")
+
+
+def _case_manager(user, seat) -> dict:
+    caseload = _visible_enrollments(user).filter(case_manager=user, status__in=OPEN_STATUSES)
+    size = caseload.count()
+    return {
+        "caseload": caseload.order_by("person__last_name", "person__first_name")[:100],
+        "caseload_size": size,
+        "caseload_warning": size >= CASELOAD_WARNING,
+        "caseload_over": size > CASELOAD_MAXIMUM,
+        "status_counts": _status_counts(Enrollment.objects.filter(case_manager=user)),
+    }
+
+
+def _outreach(user, seat) -> dict:
+    in_the_wind = _visible_enrollments(user).filter(provider=seat.agency, status=EnrollmentStatus.IN_THE_WIND)
+    return {"in_the_wind": in_the_wind.order_by("person__last_name")[:100], "in_the_wind_count": in_the_wind.count()}
+
+
+def _supervisor(user, seat) -> dict:
+    open_here = Q(caseload__status__in=OPEN_STATUSES, caseload__provider=seat.agency)
+    staff = (
+        get_user_model().objects.filter(memberships__agency=seat.agency, memberships__active=True,
+                                        memberships__role=Role.CASE_MANAGER)
+        .annotate(open_count=Count("caseload", filter=open_here))
+        .order_by("-open_count", "last_name")
+    )
+    unassigned = Enrollment.objects.filter(provider=seat.agency, status__in=OPEN_STATUSES, case_manager__isnull=True)
+    return {
+        "staff": staff, "warning": CASELOAD_WARNING, "maximum": CASELOAD_MAXIMUM,
+        "unassigned_count": unassigned.count(),
+        "status_counts": _status_counts(Enrollment.objects.filter(provider=seat.agency)),
+    }
+
+
+def _project_manager(user, seat) -> dict:
+    enrollments = Enrollment.objects.all()
+    by_door = enrollments.values("door").annotate(n=Count("id")).order_by("door")
+    return {
+        "status_counts": _status_counts(enrollments),
+        "by_door": [(Enrollment(door=row["door"]).get_door_display(), row["n"]) for row in by_door],
+        "recent_events": AuditEvent.objects.order_by("-id")[:10],
+        "people_count": visible_persons(user).count(),
+    }
+
+
+def _evaluator(user, seat) -> dict:
+    return {"status_counts": _status_counts(Enrollment.objects.all())}
+
+
+def _site_admin(user, seat) -> dict:
+    from allauth.mfa.models import Authenticator
+    from axes.models import AccessAttempt
+
+    users = get_user_model().objects.filter(is_active=True)
+    with_totp = Authenticator.objects.filter(type=Authenticator.Type.TOTP).values("user_id")
+    return {
+        "agency_count": Agency.objects.count(),
+        "user_count": users.count(),
+        "seats": Membership.objects.filter(active=True).values("role").annotate(n=Count("id")).order_by("role"),
+        "without_mfa": users.exclude(pk__in=with_totp).order_by("username")[:50],
+        "locked_out": AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
+        .order_by("-attempt_time")[:20],
+    }
+
+
+_BUILDERS = {
+    Role.CASE_MANAGER: _case_manager,
+    Role.OUTREACH: _outreach,
+    Role.SUPERVISOR: _supervisor,
+    Role.PROJECT_MANAGER: _project_manager,
+    Role.EVALUATOR: _evaluator,
+    Role.SITE_ADMIN: _site_admin,
+}
+
+
+def home_context(user, seat) -> dict:
+    context = _contacts()
+    builder = _BUILDERS.get(seat.role)
+    if builder:
+        context.update(builder(user, seat))
+    return context
