@@ -30,6 +30,7 @@ class Command(BaseCommand):
         if reset:
             self._reset()
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable", verbosity=0)
         if Person.objects.exists():
             self.stdout.write("Reusing the existing demo data (--reset starts over).")
         else:
