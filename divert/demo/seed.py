@@ -93,7 +93,10 @@ def seed_site(participants: int, seed: int, today: date | None = None,
     fake.seed_instance(seed)
     with transaction.atomic():
         agencies = _agencies()
-        staff = _staff(agencies, participants, fake)
+        # Staff names come from their own stream, so participants do not depend on who already exists.
+        staff_fake = Faker("en_US")
+        staff_fake.seed_instance(seed + 1)
+        staff = _staff(agencies, participants, staff_fake)
         enrollments = _participants(participants, seed, rng, fake, today, agencies, staff, progress)
         log_event("divert.demo.seeded", details={"participants": participants, "seed": seed})
     agency_count = sum(len(v) for v in agencies.values())
@@ -130,18 +133,17 @@ def _staff(agencies, participants: int, fake: Faker) -> dict[int, list]:
                 )
     providers = agencies[AgencyKind.PROVIDER]
     wanted = max(1, math.ceil(participants * 0.8 / CASELOAD_TARGET))  # about 80% of enrollments are open
-    case_managers: dict[int, list] = {p.pk: [] for p in providers}
-    for membership in Membership.objects.filter(role=Role.CASE_MANAGER, active=True, agency__in=providers):
-        case_managers[membership.agency_id].append(membership.user)
-    existing = sum(len(v) for v in case_managers.values())
+    existing = Membership.objects.filter(role=Role.CASE_MANAGER, active=True, agency__in=providers).count()
     for n in range(existing, wanted):
-        provider = providers[n % len(providers)]
         user = User.objects.create(
             username=f"cm{n:04d}", first_name=fake.first_name(), last_name=fake.last_name(),
             password=make_password(None),
         )
-        Membership.objects.create(user=user, agency=provider, role=Role.CASE_MANAGER)
-        case_managers[provider.pk].append(user)
+        Membership.objects.create(user=user, agency=providers[n % len(providers)], role=Role.CASE_MANAGER)
+    case_managers: dict[int, list] = {p.pk: [] for p in providers}
+    seats = Membership.objects.filter(role=Role.CASE_MANAGER, active=True, agency__in=providers)
+    for membership in seats.select_related("user").order_by("user__username"):
+        case_managers[membership.agency_id].append(membership.user)
     return case_managers
 
 
@@ -149,6 +151,7 @@ def _participants(count, seed, rng, fake, today, agencies, case_managers, progre
     providers = agencies[AgencyKind.PROVIDER]
     made = 0
     enrollments_made = 0
+    loads: dict[int, int] = {}
     while made < count:
         size = min(BATCH, count - made)
         people = [_person(rng, fake, today) for _ in range(size)]
@@ -158,7 +161,7 @@ def _participants(count, seed, rng, fake, today, agencies, case_managers, progre
             i = made + offset
             aliases.extend(_aliases(rng, fake, person))
             identifiers.extend(_identifiers(rng, i, seed, person))
-            enrollments.extend(_enrollments(rng, today, person, providers, case_managers))
+            enrollments.extend(_enrollments(rng, today, person, providers, case_managers, loads))
         Alias.objects.bulk_create(aliases)
         Identifier.objects.bulk_create(identifiers)
         Enrollment.objects.bulk_create(enrollments)
@@ -218,17 +221,31 @@ def _identifiers(rng: random.Random, i: int, seed: int, person: Person) -> list[
     return ids
 
 
-def _enrollments(rng, today, person, providers, case_managers) -> list[Enrollment]:
+def _enrollments(rng, today, person, providers, case_managers, loads) -> list[Enrollment]:
     result = []
     referred = today - timedelta(days=rng.randint(1, 3 * 365))
     if rng.random() < 0.1:  # referred before, exited, and came back: a new enrollment, never a new person
         earlier = referred - timedelta(days=rng.randint(200, 700))
-        result.append(_enrollment(rng, person, providers, case_managers, earlier, EnrollmentStatus.EXITED, today))
-    result.append(_enrollment(rng, person, providers, case_managers, referred, _weighted(rng, STATUS_WEIGHTS), today))
+        result.append(_enrollment(rng, person, providers, case_managers, earlier, EnrollmentStatus.EXITED, today,
+                                  loads))
+    status = _weighted(rng, STATUS_WEIGHTS)
+    result.append(_enrollment(rng, person, providers, case_managers, referred, status, today, loads))
     return result
 
 
-def _enrollment(rng, person, providers, case_managers, referred, status, today) -> Enrollment:
+def _assign(rng, staff: list, status: str, loads: dict[int, int]):
+    """Open enrollments go to the least-loaded case manager, as a supervisor would; closed ones to anyone."""
+    if not staff:
+        return None
+    if status == EnrollmentStatus.EXITED:
+        return rng.choice(staff)
+    lightest = min(loads.get(u.pk, 0) for u in staff)
+    chosen = rng.choice([u for u in staff if loads.get(u.pk, 0) == lightest])
+    loads[chosen.pk] = lightest + 1
+    return chosen
+
+
+def _enrollment(rng, person, providers, case_managers, referred, status, today, loads) -> Enrollment:
     provider = rng.choice(providers)
     staff = case_managers[provider.pk]
     pending = status == EnrollmentStatus.PENDING_INTAKE
@@ -238,7 +255,7 @@ def _enrollment(rng, person, providers, case_managers, referred, status, today) 
         exited = min(today, (enrolled or referred) + timedelta(days=rng.randint(60, 600)))
     return Enrollment(
         person=person, door=_weighted(rng, DOOR_WEIGHTS), provider=provider,
-        case_manager=None if pending and rng.random() < 0.5 or not staff else rng.choice(staff),
+        case_manager=None if pending and rng.random() < 0.5 else _assign(rng, staff, status, loads),
         status=status, referred_on=referred, enrolled_on=enrolled, exited_on=exited,
     )
 

@@ -80,9 +80,10 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
 def person_access(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_person_for_user(request.user, person_id)
     require_role(request.user, Role.PROJECT_MANAGER, Role.SUPERVISOR)
+    # Logged first, so the page a reader sees includes their own look.
+    log_event("divert.person.access_log.viewed", request=request, person=person, target=person)
     events = AuditEvent.objects.filter(person=person).select_related("actor", "agency").order_by("-id")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    log_event("divert.person.access_log.viewed", request=request, person=person, target=person)
     return render(request, "web/person_access.html", {"person": person, "page": page, "describe": describe})
 
 
@@ -96,8 +97,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     username = request.GET.get("user", "").strip()[:150]
     if username:
         events = events.filter(actor_username=username)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
     log_event("divert.audit.log.viewed", request=request, details={"action": action, "user": username})
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "web/audit_log.html", {"page": page, "action": action, "username": username})
 
 

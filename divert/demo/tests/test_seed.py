@@ -1,0 +1,96 @@
+from collections import Counter
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from divert.accounts.models import Agency, Membership, User
+from divert.accounts.seats import DEMO_LOGINS, DEMO_PASSWORD
+from divert.demo.seed import clear_participants, seed_site
+from divert.participants.models import Enrollment, EnrollmentStatus, Identifier, Person
+
+TODAY = date(2026, 11, 26)
+
+
+def _snapshot():
+    people = list(Person.objects.order_by("id").values_list("first_name", "middle_name", "last_name", "date_of_birth",
+                                                            "approximate_age"))
+    aliases = sorted(Person.objects.values_list("aliases__name", "aliases__kind"), key=str)
+    ids = sorted(Identifier.objects.values_list("kind", "value"))
+    enrollments = list(Enrollment.objects.order_by("id").values_list("door", "status", "referred_on",
+                                                                     "case_manager__username"))
+    return people, aliases, ids, enrollments
+
+
+def test_same_seed_same_site(db):
+    seed_site(150, seed=7, today=TODAY)
+    first = _snapshot()
+    clear_participants()
+    seed_site(150, seed=7, today=TODAY)
+    assert _snapshot() == first
+    clear_participants()
+    seed_site(150, seed=8, today=TODAY)
+    assert _snapshot()[0] != first[0]
+
+
+def test_the_site_is_believable(db):
+    report = seed_site(400, seed=3, today=TODAY)
+    assert Person.objects.count() == 400 == report.participants
+    assert Agency.objects.filter(kind="court").exists() and Agency.objects.filter(kind="probation").exists()
+    # every demo seat exists, signs in with the demo password, and sits at an agency of the right kind
+    for login in DEMO_LOGINS:
+        user = User.objects.get(username=login.username)
+        assert user.check_password(DEMO_PASSWORD)
+        assert user.seat.role == login.role
+        Membership.full_clean(user.seat)
+    statuses = Counter(Enrollment.objects.values_list("status", flat=True))
+    assert set(statuses) <= set(EnrollmentStatus.values)
+    assert statuses[EnrollmentStatus.ACTIVE] > statuses[EnrollmentStatus.EXITED] > 0
+    # caseloads stay within the program's limits
+    loads = Counter(Enrollment.objects.filter(status__in=["active", "inactive", "in_the_wind", "pending_intake"],
+                                              case_manager__isnull=False).values_list("case_manager", flat=True))
+    assert max(loads.values()) <= 25
+    assert User.objects.get(username="casemanager").caseload.exists()
+    # re-engagement is a new enrollment of the same person, never a new person
+    assert Enrollment.objects.values("person").distinct().count() == 400 < Enrollment.objects.count()
+    ages = [(TODAY - d).days // 365 for d in Person.objects.exclude(date_of_birth=None)
+            .values_list("date_of_birth", flat=True)]
+    assert min(ages) >= 18 and max(ages) <= 70
+    assert Person.objects.filter(date_of_birth=None, approximate_age__isnull=False).exists()
+    assert Identifier.objects.values("kind", "value").distinct().count() == Identifier.objects.count()
+
+
+def test_seed_refuses_a_database_with_people(db):
+    seed_site(5, seed=1, today=TODAY)
+    with pytest.raises(ValueError, match="already holds people"):
+        seed_site(5, seed=1, today=TODAY)
+    assert Person.objects.count() == 5
+
+
+def test_seed_command(db, capsys):
+    call_command("seed", participants=30, seed=5)
+    assert "Seeded 30 participants" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="already holds people"):
+        call_command("seed", participants=30, seed=5)
+    call_command("seed", participants=12, seed=5, reset=True)
+    assert Person.objects.count() == 12
+
+
+def test_demo_prepares_once_and_reuses(db, settings, capsys):
+    settings.DIVERT_DEMO = True
+    call_command("demo", no_serve=True, participants=20, port=8123)
+    out = capsys.readouterr().out
+    assert "http://127.0.0.1:8123/" in out
+    for login in DEMO_LOGINS:
+        assert login.username in out
+    assert "divert-demo" in out
+    call_command("demo", no_serve=True, participants=20)
+    assert "Reusing the existing demo data" in capsys.readouterr().out
+    assert Person.objects.count() == 20
+
+
+def test_demo_refuses_outside_demo_mode(db, settings):
+    settings.DIVERT_DEMO = False
+    with pytest.raises(CommandError, match="demo mode"):
+        call_command("demo", no_serve=True)
