@@ -31,13 +31,13 @@ SQLITE_DOWN = "DROP TRIGGER IF EXISTS audit_auditevent_no_update;"
 def up(apps, schema_editor):
     sql = {"postgresql": PG_UP, "sqlite": SQLITE_UP}.get(schema_editor.connection.vendor)
     if sql:
-        schema_editor.execute(sql)
+        schema_editor.execute(sql, params=None)
 
 
 def down(apps, schema_editor):
     sql = {"postgresql": PG_DOWN, "sqlite": SQLITE_DOWN}.get(schema_editor.connection.vendor)
     if sql:
-        schema_editor.execute(sql)
+        schema_editor.execute(sql, params=None)
 
 
 class Migration(migrations.Migration):
