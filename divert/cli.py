@@ -15,10 +15,16 @@ def main(argv: list[str] | None = None) -> int:
         if argv[1] == "demo":
             # Demo mode must be on before settings load: it decides whether MFA is demanded.
             os.environ.setdefault("DIVERT_DEMO", "1")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
     argv[0] = "divert"
-    execute_from_command_line(argv)
+    try:
+        execute_from_command_line(argv)
+    except ImproperlyConfigured as exc:
+        # An operator's mistake, not a bug: say what to fix, without a stack trace.
+        print(f"divert: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -210,6 +210,8 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = envint("DIVERT_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = envbool("DIVERT_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:  # joining the browsers' preload list is the domain owner's decision
+        SILENCED_SYSTEM_CHECKS.append("security.W021")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-divert-session"
