@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "divert.accounts.middleware.IdleTimeoutMiddleware",
     "divert.accounts.middleware.RequireMFAMiddleware",
+    "divert.accounts.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -154,8 +155,6 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_PREVENT_ENUMERATION = True
-# Lockout after failed sign-ins is django-axes' job; allauth's own counter would shadow it.
-ACCOUNT_RATE_LIMITS = {"login_failed": False}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = os.environ.get("DIVERT_SITE_NAME", "Divert")
 MFA_RECOVERY_CODE_COUNT = 10
@@ -171,10 +170,16 @@ AXES_COOLOFF_TIME = envint("DIVERT_LOCKOUT_MINUTES", 30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_USERNAME_FORM_FIELD = "login"
+# allauth passes the name on as `username`, axes' backend as `login`: read both, whatever the case.
+AXES_USERNAME_CALLABLE = "divert.accounts.lockout.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = envint("DIVERT_PROXY_COUNT", 0) or None
+# Wrong passwords are django-axes' to count (the adapter skips allauth's own counter, which would shadow
+# it). allauth's "login_failed" limit is what stops guessing at the code stage, so it gets the same
+# budget: without it the six digits could be guessed without limit once the password is known.
+ACCOUNT_RATE_LIMITS = {"login_failed": f"{AXES_FAILURE_LIMIT}/{int(AXES_COOLOFF_TIME * 3600)}s/key"}
 
 # --- Sessions: idle timeout per role, short absolute lifetime, closed with the browser -----------
 DIVERT_IDLE_TIMEOUT_MINUTES = envint("DIVERT_IDLE_TIMEOUT_MINUTES", 30)
@@ -229,6 +234,7 @@ USE_TZ = True
 
 # --- Static files, served by the app (no CDN) --------------------------------------------------
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

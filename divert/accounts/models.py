@@ -45,6 +45,21 @@ class User(AbstractUser):
     def has_role(self, *roles: str) -> bool:
         return self.is_active and self.role in roles
 
+    # The site administrator's seat carries its admin rights: agencies, accounts, seats and lockouts,
+    # and nothing about participants. Any other permission must be granted explicitly.
+    SITE_ADMIN_APPS = frozenset({"accounts", "axes", "mfa", "usersessions"})
+
+    def _site_admin_may(self, app_label: str) -> bool:
+        return self.is_active and self.is_staff and self.role == Role.SITE_ADMIN and app_label in self.SITE_ADMIN_APPS
+
+    def has_perm(self, perm: str, obj=None) -> bool:
+        if self._site_admin_may(perm.partition(".")[0]):
+            return True
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return self._site_admin_may(app_label) or super().has_module_perms(app_label)
+
 
 class Membership(models.Model):
     """A user's seat: which agency they work for and in which role."""

@@ -12,7 +12,6 @@ from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 from faker import Faker
@@ -47,10 +46,6 @@ DEMO_NAMES = {
     "defender": ("Dana", "Diaz"), "manager": ("Mo", "Mahmoud"), "evaluator": ("Eve", "Evans"),
     "admin": ("Ada", "Adams"),
 }
-# The site administrator manages agencies, users and lockouts; no participant content.
-ADMIN_PERMISSIONS = [
-    ("accounts", "agency"), ("accounts", "user"), ("accounts", "membership"), ("axes", "accessattempt"),
-]
 CASELOAD_TARGET = 18  # the LEAD toolkit's intensive range is 12-15, averaging up to 20
 STREET_NAMES = ["Red", "Shorty", "Tex", "Junior", "Smiley", "Boots", "Doc", "Lucky", "Slim", "Sunny", "Bear",
                 "Mouse", "Preacher", "Chef", "Ace", "Birdie", "Cowboy", "Peanut"]
@@ -124,13 +119,6 @@ def _staff(agencies, participants: int, fake: Faker) -> dict[int, list]:
         )
         if created:
             Membership.objects.create(user=user, agency=agencies[SEAT_AGENCY[login.role]][0], role=login.role)
-            if login.role == Role.SITE_ADMIN:
-                user.user_permissions.set(
-                    Permission.objects.filter(
-                        content_type__app_label__in=[a for a, _ in ADMIN_PERMISSIONS],
-                        content_type__model__in=[m for _, m in ADMIN_PERMISSIONS],
-                    )
-                )
     providers = agencies[AgencyKind.PROVIDER]
     wanted = max(1, math.ceil(participants * 0.8 / CASELOAD_TARGET))  # about 80% of enrollments are open
     existing = Membership.objects.filter(role=Role.CASE_MANAGER, active=True, agency__in=providers).count()

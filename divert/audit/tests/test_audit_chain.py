@@ -135,3 +135,15 @@ def test_admin_cannot_change_events(db, client, agencies):
     assert client.post(f"/admin/audit/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
     assert client.get("/admin/audit/auditevent/add/").status_code == 403
     assert AuditEvent.objects.get(pk=event.pk).action == "divert.test.event_0"
+
+
+def test_admin_changes_enter_the_trail(db, client, personas):
+    client.force_login(personas.admin_ada, backend="allauth.account.auth_backends.AuthenticationBackend")
+    agency = personas.officer_olivia.seat.agency
+    response = client.post(f"/admin/accounts/agency/{agency.pk}/change/",
+                           {"name": agency.name, "kind": agency.kind, "phone": "555-0199", "email": "", "active": "on"})
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="divert.admin.agency.changed")
+    assert event.actor == personas.admin_ada
+    assert event.details["object"] == agency.name
+    assert verify_chain().intact

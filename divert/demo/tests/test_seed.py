@@ -94,3 +94,10 @@ def test_demo_refuses_outside_demo_mode(db, settings):
     settings.DIVERT_DEMO = False
     with pytest.raises(CommandError, match="demo mode"):
         call_command("demo", no_serve=True)
+
+
+def test_seed_refuses_production(db, settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="never runs in production"):
+        call_command("seed", participants=3, seed=1)
+    assert not Person.objects.exists() and not User.objects.filter(username="officer").exists()

@@ -66,3 +66,12 @@ def test_user_without_a_seat_is_told_so(db, client):
     assert response.status_code == 200
     assert "no seat" in response.content.decode()
     assert not AuditEvent.objects.filter(action="divert.person.viewed").exists()
+
+
+def test_site_admin_seat_carries_account_rights_only(admin_ada, case_manager_cam, login):
+    client = login(admin_ada)
+    assert client.get("/admin/accounts/user/").status_code == 200
+    assert client.get("/admin/accounts/agency/").status_code == 200
+    assert client.get("/admin/audit/auditevent/").status_code == 403
+    assert admin_ada.has_perm("accounts.change_user") and not admin_ada.has_perm("audit.view_auditevent")
+    assert not case_manager_cam.has_perm("accounts.change_user")

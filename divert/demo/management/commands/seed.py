@@ -1,6 +1,7 @@
 import sys
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from divert.demo.seed import clear_participants, seed_site
@@ -27,6 +28,10 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true", help="remove existing participants first")
 
     def handle(self, *args, participants: int, seed: int, reset: bool, **options):
+        if settings.PRODUCTION:
+            # The seeder creates accounts with the published demo password.
+            raise CommandError("divert seed never runs in production (DIVERT_ENV=production): it creates demo "
+                               "accounts with a published password.")
         if reset:
             clear_participants()
         try:
