@@ -86,7 +86,8 @@ def _site_admin(user, seat) -> dict:
     return {
         "agency_count": Agency.objects.count(),
         "user_count": users.count(),
-        "seats": Membership.objects.filter(active=True).values("role").annotate(n=Count("id")).order_by("role"),
+        "seats": [(Role(row["role"]).label, row["n"]) for row in
+                  Membership.objects.filter(active=True).values("role").annotate(n=Count("id")).order_by("role")],
         "without_mfa": users.exclude(pk__in=with_totp).order_by("username")[:50],
         "locked_out": AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
         .order_by("-attempt_time")[:20],

@@ -72,6 +72,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
     may_see_access = request.user.has_role(Role.PROJECT_MANAGER, Role.SUPERVISOR)
     return render(request, "web/person.html", {
         "person": person, "enrollments": enrollments, "may_see_status": bool(status),
+        "may_see_referral": bool(can_see(request.user, person, Category.REFERRAL)),
         "may_see_access": may_see_access,
     })
 

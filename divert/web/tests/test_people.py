@@ -80,3 +80,18 @@ def test_identity_never_leaks_to_seats_that_may_not_know(name, personas, partici
     for url in pages:
         response = client.get(url, follow=True)
         assert IDENTITY_CANARY not in response.content.decode(), url
+
+
+def test_status_only_colleague_does_not_see_the_referral_door(case_manager_casey, case_manager_cam, participant,
+                                                              login):
+    assert "Social contact" not in login(case_manager_casey).get(f"/people/{participant.pk}/").content.decode()
+    assert "Social contact" in login(case_manager_cam).get(f"/people/{participant.pk}/").content.decode()
+
+
+def test_audit_log_pages_keep_their_filters(manager_mo, login):
+    from divert.audit.log import log_event
+
+    for i in range(60):
+        log_event("divert.test.paged", actor=manager_mo, details={"i": i})
+    html = login(manager_mo).get("/audit/", {"action": "divert.test", "user": "manager_mo"}).content.decode()
+    assert "action=divert.test" in html and "user=manager_mo" in html and "page=2" in html
