@@ -175,7 +175,9 @@ AXES_USERNAME_CALLABLE = "divert.accounts.lockout.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = envint("DIVERT_PROXY_COUNT", 0) or None
+# How many reverse proxies stand in front of Divert: client addresses are read from X-Forwarded-For.
+DIVERT_PROXY_COUNT = envint("DIVERT_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "divert.audit.middleware.client_ip"
 # Wrong passwords are django-axes' to count (the adapter skips allauth's own counter, which would shadow
 # it). allauth's "login_failed" limit is what stops guessing at the code stage, so it gets the same
 # budget: without it the six digits could be guessed without limit once the password is known.
@@ -211,6 +213,7 @@ CONTENT_SECURITY_POLICY = {
 }
 if PRODUCTION:
     SECURE_SSL_REDIRECT = envbool("DIVERT_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = envint("DIVERT_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -7,12 +7,8 @@ from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from divert.audit.middleware import client_ip
 from divert.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    ip = getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
-    return ip or None
 
 
 def log_event(
@@ -43,7 +39,7 @@ def log_event(
         category=str(category),
         consent_id=getattr(consent, "pk", consent),
         request_id=getattr(request, "request_id", "") if request is not None else "",
-        ip=_client_ip(request) if request is not None else None,
+        ip=client_ip(request) if request is not None else None,
         details=details or {},
     )
     with transaction.atomic():

@@ -48,3 +48,14 @@ def test_every_response_carries_a_request_id(client, db):
     assert len(client.get("/healthz")["X-Request-ID"]) >= 8
     assert client.get("/healthz", HTTP_X_REQUEST_ID="ok-id-1234")["X-Request-ID"] == "ok-id-1234"
     assert client.get("/healthz", HTTP_X_REQUEST_ID="bad id <script>")["X-Request-ID"] != "bad id <script>"
+
+
+def test_client_address_behind_proxies(rf, settings):
+    from divert.audit.middleware import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
+    settings.DIVERT_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.1"
+    settings.DIVERT_PROXY_COUNT = 1
+    assert client_ip(request) == "203.0.113.9"  # the forged left-most entry is ignored
+    assert client_ip(rf.get("/", REMOTE_ADDR="not-an-ip")) is None
