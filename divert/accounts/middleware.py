@@ -1,4 +1,5 @@
-"""Session policy: sign out after idle time (per role), and no page without MFA outside demo mode."""
+"""Session policy: sign out after idle time (per role), no page without MFA outside demo mode, and nothing
+a signed-in user sees left in a cache."""
 
 from datetime import timedelta
 
@@ -8,6 +9,7 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from divert.audit.log import log_event
@@ -65,3 +67,17 @@ def _has_totp(user) -> bool:
     from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class NoStoreMiddleware:
+    """Pages shown to a signed-in user hold participants' records: no browser or proxy may keep them (on a
+    shared computer, the Back button after signing out would show them again)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
