@@ -156,6 +156,9 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_PREVENT_ENUMERATION = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "divert.accounts.mfa_adapter.MFAAdapter"
+# Encrypts stored TOTP secrets. Set it so that rotating DIVERT_SECRET_KEY does not invalidate authenticators.
+DIVERT_MFA_KEY = envsecret("DIVERT_MFA_KEY")
 MFA_TOTP_ISSUER = os.environ.get("DIVERT_SITE_NAME", "Divert")
 MFA_RECOVERY_CODE_COUNT = 10
 USERSESSIONS_TRACK_ACTIVITY = True

@@ -2,6 +2,7 @@
 a signed-in user sees left in a cache."""
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from divert.audit.log import log_event
 
 LAST_SEEN_KEY = "divert_last_seen"
+SIGNED_IN_KEY = "divert_signed_in_at"
 
 
 def idle_timeout_for(user) -> timedelta:
@@ -31,16 +33,26 @@ class IdleTimeoutMiddleware:
         if user.is_authenticated:
             now = timezone.now()
             last_seen = request.session.get(LAST_SEEN_KEY)
+            signed_in_at = request.session.get(SIGNED_IN_KEY)
             timeout = idle_timeout_for(user)
             if last_seen is not None and now.timestamp() - last_seen > timeout.total_seconds():
-                log_event("divert.session.expired", request=request, actor=user,
-                          details={"idle_minutes": int(timeout.total_seconds() // 60)})
-                logout(request)
-                messages.info(request, _("You were signed out after %(minutes)d minutes without activity.")
-                              % {"minutes": timeout.total_seconds() // 60})
-                return redirect(f"{reverse('account_login')}?next={request.path}")
+                minutes = int(timeout.total_seconds() // 60)
+                message = _("You were signed out after %(minutes)d minutes without activity.") % {"minutes": minutes}
+                return _sign_out(request, user, "idle", {"idle_minutes": minutes}, message)
+            if signed_in_at is not None and now.timestamp() - signed_in_at > settings.SESSION_COOKIE_AGE:
+                # Activity keeps a session alive only up to its absolute lifetime; then sign in again.
+                hours = settings.SESSION_COOKIE_AGE // 3600
+                message = _("You were signed out: sessions last at most %(hours)d hours.") % {"hours": hours}
+                return _sign_out(request, user, "lifetime", {"lifetime_hours": hours}, message)
             request.session[LAST_SEEN_KEY] = now.timestamp()
         return self.get_response(request)
+
+
+def _sign_out(request, user, why: str, details: dict, message: str):
+    log_event("divert.session.expired", request=request, actor=user, details={"why": why, **details})
+    logout(request)
+    messages.info(request, message)
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}")
 
 
 # Paths a signed-in user without MFA may still reach: the enrolment flow itself and the way out.

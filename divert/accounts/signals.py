@@ -1,6 +1,6 @@
 """Sign-ins, sign-outs, lockouts and MFA changes go into the audit trail (and a sign-in starts the idle clock)."""
 
-from allauth.account.signals import user_logged_in, user_logged_out
+from allauth.account.signals import password_changed, password_set, user_logged_in, user_logged_out
 from allauth.mfa.signals import authentication_failed, authenticator_added, authenticator_removed, authenticator_reset
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
@@ -9,7 +9,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 from django.utils import timezone
 
-from divert.accounts.middleware import LAST_SEEN_KEY
+from divert.accounts.middleware import LAST_SEEN_KEY, SIGNED_IN_KEY
 from divert.audit.log import log_event
 
 
@@ -18,7 +18,7 @@ def _start_idle_clock(sender, request, user, **kwargs):
     # The idle timeout counts from sign-in: a session left unused straight after it expires like any other.
     session = getattr(request, "session", None)
     if session is not None:
-        session[LAST_SEEN_KEY] = timezone.now().timestamp()
+        session[LAST_SEEN_KEY] = session[SIGNED_IN_KEY] = timezone.now().timestamp()
 
 
 @receiver(user_logged_in)
@@ -72,3 +72,13 @@ def _mfa_removed(sender, request, user, authenticator, **kwargs):
 @receiver(authenticator_reset)
 def _mfa_reset(sender, request, user, authenticator, **kwargs):
     log_event(f"divert.mfa.{authenticator.type}.reset", request=request, actor=user)
+
+
+@receiver(password_changed)
+def _password_changed(sender, request, user, **kwargs):
+    log_event("divert.account.password.changed", request=request, actor=user)
+
+
+@receiver(password_set)
+def _password_set(sender, request, user, **kwargs):
+    log_event("divert.account.password.set", request=request, actor=user)

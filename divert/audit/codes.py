@@ -10,6 +10,8 @@ TEXT = {
     "divert.session.expired": _("was signed out for inactivity"),
     "divert.session.ended_elsewhere": _("had a session ended"),
     "divert.session.signed_out_everywhere": _("signed out everywhere"),
+    "divert.account.password.changed": _("changed their password"),
+    "divert.account.password.set": _("set a password"),
     "divert.mfa.totp.added": _("set up an authenticator app"),
     "divert.mfa.totp.removed": _("removed an authenticator app"),
     "divert.mfa.recovery_codes.added": _("received recovery codes"),

@@ -323,3 +323,18 @@ def test_the_admin_opens_only_after_both_factors(client, admin_ada, frozen_time)
 def test_a_signed_in_non_staff_user_is_refused_by_the_admin(client, officer_olivia, frozen_time):
     sign_in_with_totp(client, officer_olivia)
     assert client.get("/admin/login/").status_code == 403
+
+
+def test_totp_secrets_are_stored_encrypted(db, settings):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from conftest import make_user
+
+    user = make_user("crypto_cora", mfa=False)
+    TOTP.activate(user, "JBSWY3DPEHPK3PXP")
+    stored = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data["secret"]
+    assert "JBSWY3DPEHPK3PXP" not in stored
+    from allauth.mfa.adapter import get_adapter
+
+    assert get_adapter().decrypt(stored) == "JBSWY3DPEHPK3PXP"

@@ -84,6 +84,7 @@ def test_a_good_new_password_is_taken_and_signs_the_session_out(officer_olivia, 
     # ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE: whoever knew the old password is out too.
     assert client.session.get(SESSION_KEY) is None
     assert AuditEvent.objects.filter(action="divert.session.signed_out", actor=officer_olivia).exists()
+    assert AuditEvent.objects.filter(action="divert.account.password.changed", actor=officer_olivia).exists()
 
 
 @pytest.mark.parametrize("kind", ["common", "short"])

@@ -4,6 +4,7 @@ No test sleeps: time-machine moves the clock.
 """
 
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
 
 import pytest
 import time_machine
@@ -24,7 +25,7 @@ def at(minutes: float):
 
 
 def is_sent_to_sign_in(response, next_path: str = "/") -> bool:
-    return response.status_code == 302 and response["Location"] == f"{LOGIN_URL}?next={next_path}"
+    return response.status_code == 302 and response["Location"] == f"{LOGIN_URL}?{urlencode({'next': next_path})}"
 
 
 def expired_events():
@@ -70,7 +71,7 @@ def test_a_request_31_minutes_after_the_last_one_signs_out_and_is_audited(case_m
 
     event = expired_events().get()
     assert event.actor_id == case_manager_cam.pk
-    assert event.details == {"idle_minutes": 30}
+    assert event.details == {"why": "idle", "idle_minutes": 30}
     assert event.occurred_at == T0 + timedelta(minutes=31)
     assert event.role == "case_manager"
 
@@ -111,7 +112,7 @@ def test_the_default_can_be_changed(case_manager_cam, login, settings):
         assert client.get("/").status_code == 200
     with at(30):
         assert is_sent_to_sign_in(client.get("/"))
-    assert expired_events().get().details == {"idle_minutes": 15}
+    assert expired_events().get().details == {"why": "idle", "idle_minutes": 15}
 
 
 @pytest.mark.parametrize(("minutes", "expired"), [(9, False), (11, True)])
@@ -130,7 +131,7 @@ def test_a_role_can_have_a_shorter_timeout(minutes, expired, officer_olivia, cas
     assert case_manager_response.status_code == 200  # other roles keep the 30-minute default
     if expired:
         assert is_sent_to_sign_in(officer_response)
-        assert expired_events().get().details == {"idle_minutes": 10}
+        assert expired_events().get().details == {"why": "idle", "idle_minutes": 10}
         assert expired_events().get().actor_id == officer_olivia.pk
     else:
         assert officer_response.status_code == 200
@@ -205,3 +206,16 @@ def test_sign_out_everywhere_is_for_signed_in_users_only(client, db):
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN_URL)
     assert not AuditEvent.objects.exists()
+
+
+def test_activity_does_not_outlive_the_absolute_session_lifetime(case_manager_cam, login, settings):
+    settings.SESSION_COOKIE_AGE = 2 * 3600
+    with at(0):
+        client = login(case_manager_cam)
+    for minute in range(25, 120, 25):
+        with at(minute):
+            assert client.get("/").status_code == 200, minute
+    with at(121):
+        response = client.get("/people/?q=a b")
+        assert is_sent_to_sign_in(response, "/people/?q=a%20b")
+    assert expired_events().get().details == {"why": "lifetime", "lifetime_hours": 2}
