@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        from divert.accounts import signals  # noqa: F401
+        from divert.accounts import checks, signals  # noqa: F401

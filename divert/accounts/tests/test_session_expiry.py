@@ -219,3 +219,13 @@ def test_activity_does_not_outlive_the_absolute_session_lifetime(case_manager_ca
         response = client.get("/people/?q=a b")
         assert is_sent_to_sign_in(response, "/people/?q=a%20b")
     assert expired_events().get().details == {"why": "lifetime", "lifetime_hours": 2}
+
+
+def test_a_misspelt_role_in_the_timeout_map_is_reported(settings):
+    from divert.accounts.checks import idle_timeout_roles
+
+    settings.DIVERT_IDLE_TIMEOUT_BY_ROLE = {"oficer": 10, "officer": 10}
+    errors = idle_timeout_roles(None)
+    assert [e.id for e in errors] == ["divert.E001"] and "oficer" in errors[0].msg
+    settings.DIVERT_IDLE_TIMEOUT_BY_ROLE = {"officer": 10}
+    assert idle_timeout_roles(None) == []
