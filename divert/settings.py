@@ -277,6 +277,9 @@ LOGGING = {
 }
 
 DIVERT_SITE_NAME = os.environ.get("DIVERT_SITE_NAME", "Divert")
+# Keys the audit trail's hash chain (HMAC-SHA256). Keep it outside the database and its backups; once set,
+# keep it: events written under one key verify only with that key.
+DIVERT_AUDIT_KEY = envsecret("DIVERT_AUDIT_KEY")
 
 
 def production_problems() -> list[str]:

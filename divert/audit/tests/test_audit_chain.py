@@ -141,3 +141,18 @@ def test_admin_changes_enter_the_trail(db, client, personas):
     assert event.actor == personas.admin_ada
     assert event.details["object"] == agency.name
     assert verify_chain().intact
+
+
+def test_a_keyed_chain_cannot_be_rebuilt_without_the_key(db, settings):
+    settings.DIVERT_AUDIT_KEY = "k" * 40
+    events = _events(3)
+    assert verify_chain().intact
+    # Someone with database access rewrites an event and recomputes an unkeyed chain from it.
+    settings.DIVERT_AUDIT_KEY = None
+    forged = AuditEvent.objects.get(pk=events[1].pk)
+    forged.details = {"i": 42}
+    _raw_update("UPDATE audit_auditevent SET details = %s, hash = %s WHERE id = %s",
+                ['{"i": 42}', forged.compute_hash(), events[1].pk])
+    settings.DIVERT_AUDIT_KEY = "k" * 40
+    report = verify_chain()
+    assert report.broken_event_id == events[1].pk
