@@ -73,6 +73,12 @@ class AuditEvent(models.Model):
 
         return describe(self.action)
 
+    @property
+    def role_label(self) -> str:
+        from divert.accounts.roles import Role
+
+        return str(Role(self.role).label) if self.role in Role.values else self.role
+
     def payload(self) -> dict:
         """The fields the hash covers, in a form that survives a round trip through any database."""
         return {

@@ -190,7 +190,7 @@ def test_project_manager_walks_their_pages(open_page, live_server, manager_mo, p
     viewed = events.locator("tbody tr", has_text="divert.person.viewed")
     expect(viewed).to_have_count(1)
     expect(viewed).to_contain_text("manager_mo")
-    expect(viewed).to_contain_text("project_manager, Test LEAD Project Office")
+    expect(viewed).to_contain_text("Project manager, Test LEAD Project Office")
     page.get_by_role("link", name="Back to the record").click()
     walk.arrived("the participant's page, again", PARTICIPANT_NAME)
 
