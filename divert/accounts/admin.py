@@ -3,6 +3,10 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from divert.accounts.models import Agency, Membership, User
 
+# Bulk deletion writes the admin's history in one batch that bypasses the audit trail's signal;
+# every deletion here goes one object at a time, so each is audited.
+admin.site.disable_action("delete_selected")
+
 
 class MembershipInline(admin.TabularInline):
     model = Membership
@@ -11,6 +15,8 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """Accounts are deactivated, never deleted: the audit trail names them."""
+
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "is_active", "last_login"]
     fieldsets = (
@@ -20,6 +26,9 @@ class UserAdmin(BaseUserAdmin):
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     readonly_fields = ["last_login", "date_joined"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Agency)

@@ -75,3 +75,9 @@ def test_site_admin_seat_carries_account_rights_only(admin_ada, case_manager_cam
     assert client.get("/admin/audit/auditevent/").status_code == 403
     assert admin_ada.has_perm("accounts.change_user") and not admin_ada.has_perm("audit.view_auditevent")
     assert not case_manager_cam.has_perm("accounts.change_user")
+
+
+def test_site_admin_deactivates_accounts_rather_than_deleting_them(admin_ada, officer_olivia, login):
+    client = login(admin_ada)
+    assert client.get(f"/admin/accounts/user/{officer_olivia.pk}/delete/").status_code == 403
+    assert "delete_selected" not in client.get("/admin/accounts/agency/").content.decode()
