@@ -10,7 +10,8 @@ from divert.privacy.policy import Category, can_see, visible_persons
 def get_person_for_user(user, person_id: int, category: str = Category.IDENTITY) -> Person:
     """The person, if this user may see `category` of theirs; 404 otherwise (they may not know them)."""
     person = visible_persons(user).filter(pk=person_id).first()
-    if person is None or not can_see(user, person, category):
+    # visible_persons already answers for identity; other categories need their own decision.
+    if person is None or (category != Category.IDENTITY and not can_see(user, person, category)):
         raise Http404("No such person")
     return person
 

@@ -10,7 +10,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from divert.accounts.roles import Role
-from divert.audit.codes import describe
 from divert.audit.log import log_event
 from divert.audit.models import AuditEvent
 from divert.privacy.policy import Category, can_see, visible_persons
@@ -85,7 +84,7 @@ def person_access(request: HttpRequest, person_id: int) -> HttpResponse:
     log_event("divert.person.access_log.viewed", request=request, person=person, target=person)
     events = AuditEvent.objects.filter(person=person).select_related("actor", "agency").order_by("-id")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "web/person_access.html", {"person": person, "page": page, "describe": describe})
+    return render(request, "web/person_access.html", {"person": person, "page": page})
 
 
 @login_required
