@@ -62,8 +62,12 @@ INSTALLED_APPS = [
     "csp",
     "divert.accounts",
     "divert.audit",
+    "divert.notify",
+    "divert.protocol",
     "divert.participants",
     "divert.privacy",
+    "divert.referrals",
+    "divert.casework",
     "divert.web",
     "divert.demo",
 ]

@@ -9,6 +9,12 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", include("divert.web.urls")),
+    path("", include("divert.referrals.urls")),
+    path("", include("divert.participants.urls")),
+    path("", include("divert.privacy.urls")),
+    path("", include("divert.casework.urls")),
+    path("protocol/", include("divert.protocol.urls")),
+    path("inbox/", include("divert.notify.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -134,3 +134,34 @@ def visible_persons(user) -> QuerySet[Person]:
     for grant in grants:
         q |= grant.persons
     return Person.objects.filter(pk__in=Person.objects.filter(q).values("pk"))
+
+
+def visible_referrals(user):
+    """The referrals this user may read (category: referral). Referrals live in a higher app, hence the lazy model.
+
+    - officers see the referrals they made; sergeants every referral made by their police agency (they approve
+      social contacts and supervise the officers who refer);
+    - the case-management team sees referrals routed to its provider, and unrouted ones awaiting a provider;
+    - the liaison prosecutor sees arrest diversions (the charge they hold) and referrals the protocol sends to
+      the prosecutor for approval;
+    - the project manager sees every referral (triage, approvals, reporting);
+    - defenders, evaluators and site administrators see none.
+    """
+    from django.apps import apps
+
+    referral = apps.get_model("referrals", "Referral")
+    if user is None or not user.is_authenticated or not user.is_active or user.seat is None:
+        return referral.objects.none()
+    seat = user.seat
+    role = seat.role
+    if role == Role.OFFICER:
+        return referral.objects.filter(referred_by=user)
+    if role == Role.SERGEANT:
+        return referral.objects.filter(Q(referred_by=user) | Q(referring_agency_id=seat.agency_id))
+    if role in (Role.CASE_MANAGER, Role.SUPERVISOR, Role.OUTREACH):
+        return referral.objects.filter(Q(provider_id=seat.agency_id) | Q(provider__isnull=True))
+    if role == Role.PROSECUTOR:
+        return referral.objects.filter(Q(door="arrest") | Q(approver_role=Role.PROSECUTOR))
+    if role == Role.PROJECT_MANAGER:
+        return referral.objects.all()
+    return referral.objects.none()
