@@ -37,6 +37,8 @@ PERSONAS = {
 def _fast_password_hashing(settings):
     # Argon2 is slow on purpose; tests create many accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Text messages stay in memory (divert.notify.sms.outbox), like Django's test e-mail.
+    settings.DIVERT_SMS_BACKEND = "locmem"
 
 
 @pytest.fixture

@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "divert.accounts.context_processors.seat",
                 "divert.web.context_processors.site",
+                "divert.notify.context_processors.inbox",
             ],
         },
     },
@@ -193,6 +194,18 @@ ACCOUNT_RATE_LIMITS = {"login_failed": f"{AXES_FAILURE_LIMIT}/{int(AXES_COOLOFF_
 # --- Sessions: idle timeout per role, short absolute lifetime, closed with the browser -----------
 DIVERT_IDLE_TIMEOUT_MINUTES = envint("DIVERT_IDLE_TIMEOUT_MINUTES", 30)
 DIVERT_IDLE_TIMEOUT_BY_ROLE = envmap_int("DIVERT_IDLE_TIMEOUT_BY_ROLE")
+
+# --- Referrals -----------------------------------------------------------------------------------------------
+# Days before an intake deadline when outreach staff are reminded (0 = on the last day).
+try:
+    DIVERT_INTAKE_REMINDER_DAYS = sorted({int(d) for d in envlist("DIVERT_INTAKE_REMINDER_DAYS", ["3", "1", "0"])},
+                                         reverse=True)
+except ValueError:
+    raise ImproperlyConfigured("DIVERT_INTAKE_REMINDER_DAYS must be whole numbers separated by commas") from None
+# Public community referral form: submissions allowed per client address per hour.
+DIVERT_PUBLIC_REFERRALS_PER_HOUR = envint("DIVERT_PUBLIC_REFERRALS_PER_HOUR", 5)
+DIVERT_NO_CONTACT_DAYS = envint("DIVERT_NO_CONTACT_DAYS", 14)
+DIVERT_FUNDS_APPROVAL_OVER = envint("DIVERT_FUNDS_APPROVAL_OVER", 250)
 SESSION_COOKIE_AGE = envint("DIVERT_SESSION_HOURS", 12) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -284,6 +297,34 @@ DIVERT_SITE_NAME = os.environ.get("DIVERT_SITE_NAME", "Divert")
 # Keys the audit trail's hash chain (HMAC-SHA256). Keep it outside the database and its backups; once set,
 # keep it: events written under one key verify only with that key.
 DIVERT_AUDIT_KEY = envsecret("DIVERT_AUDIT_KEY")
+
+# --- Notifications (divert.notify): the inbox, email and SMS --------------------------------------------------
+# Links in email and text messages start with this address. In production it defaults to the first of
+# DIVERT_ALLOWED_HOSTS over https.
+_first_host = ALLOWED_HOSTS[0] if ALLOWED_HOSTS and not ALLOWED_HOSTS[0].startswith((".", "*")) else ""
+DIVERT_SITE_URL = os.environ.get(
+    "DIVERT_SITE_URL", f"https://{_first_host}" if PRODUCTION and _first_host else "http://127.0.0.1:8000"
+).strip().rstrip("/")
+if not DIVERT_SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"DIVERT_SITE_URL must start with https:// or http://, not {DIVERT_SITE_URL!r}")
+# console (default: prints to standard output), smtp, or the dotted path of a Django email backend.
+EMAIL_BACKEND = os.environ.get("DIVERT_EMAIL_BACKEND", "console").strip()
+if EMAIL_BACKEND in {"console", "smtp"}:
+    EMAIL_BACKEND = f"django.core.mail.backends.{EMAIL_BACKEND}.EmailBackend"
+EMAIL_HOST = os.environ.get("DIVERT_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("DIVERT_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("DIVERT_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envsecret("DIVERT_EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = envbool("DIVERT_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = envbool("DIVERT_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = envint("DIVERT_EMAIL_TIMEOUT", 10)  # seconds; mail is sent while the request waits
+DEFAULT_FROM_EMAIL = os.environ.get("DIVERT_FROM_EMAIL", "divert@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# console (default: prints to standard output), webhook (POSTs to the site's SMS gateway), locmem (tests), or
+# the dotted path of a class with send(to, text). See divert/notify/sms.py.
+DIVERT_SMS_BACKEND = os.environ.get("DIVERT_SMS_BACKEND", "console").strip()
+DIVERT_SMS_WEBHOOK_URL = os.environ.get("DIVERT_SMS_WEBHOOK_URL", "").strip()
+DIVERT_SMS_WEBHOOK_TOKEN = envsecret("DIVERT_SMS_WEBHOOK_TOKEN") or ""
 
 
 def production_problems() -> list[str]:

@@ -18,8 +18,13 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem("home", _("Home")),
+    NavItem("referral_start", _("Refer"), frozenset({Role.OFFICER, Role.SERGEANT})),
+    NavItem("referrals", _("Referrals"), frozenset({Role.OFFICER, Role.SERGEANT, Role.OUTREACH, Role.CASE_MANAGER,
+                                                   Role.SUPERVISOR, Role.PROSECUTOR, Role.PROJECT_MANAGER})),
+    NavItem("lookup", _("Look up"), frozenset({Role.OFFICER, Role.SERGEANT})),
     NavItem("people", _("People"), frozenset({Role.OUTREACH, Role.CASE_MANAGER, Role.SUPERVISOR,
                                                Role.PROJECT_MANAGER})),
+    NavItem("on_call", _("On call"), frozenset({Role.OUTREACH, Role.CASE_MANAGER, Role.SUPERVISOR})),
     NavItem("audit_log", _("Audit log"), frozenset({Role.PROJECT_MANAGER})),
     NavItem("admin:index", _("Administration"), frozenset({Role.SITE_ADMIN}), staff_only=True),
     NavItem("account", _("Account")),
@@ -36,13 +41,15 @@ class NavLink:
 def navigation_for(user, path: str) -> list[NavLink]:
     role = user.role
     links = []
+    all_urls = [reverse(item.url_name) for item in NAV_ITEMS]
     for item in NAV_ITEMS:
         if item.roles is not None and role not in item.roles:
             continue
         if item.staff_only and not user.is_staff:
             continue
         url = reverse(item.url_name)
-        current = path == url if url == "/" else path.startswith(url)
+        current = path == url if url == "/" else path.startswith(url) and not any(
+            other != url and other.startswith(url) and path.startswith(other) for other in all_urls)
         links.append(NavLink(url, item.label, current))
     return links
 

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 from faker import Faker
 
@@ -20,7 +21,9 @@ from divert.accounts.models import Agency, Membership
 from divert.accounts.roles import AgencyKind, Role
 from divert.accounts.seats import DEMO_LOGINS, DEMO_PASSWORD
 from divert.audit.log import log_event
-from divert.participants.models import Alias, Door, Enrollment, EnrollmentStatus, Identifier, Person
+from divert.demo.seed_referrals import seed_enrolled_referrals, seed_on_call, seed_open_referrals, seed_protocol
+from divert.participants.actions import record_initial_history
+from divert.participants.models import Alias, Door, Enrollment, EnrollmentStatus, ExitReason, Identifier, Person
 
 AGENCIES = [
     ("Riverside Police Department", AgencyKind.POLICE, "555-0100"),
@@ -53,6 +56,8 @@ STATUS_WEIGHTS = [
     (EnrollmentStatus.ACTIVE, 55), (EnrollmentStatus.INACTIVE, 10), (EnrollmentStatus.IN_THE_WIND, 10),
     (EnrollmentStatus.PENDING_INTAKE, 5), (EnrollmentStatus.EXITED, 20),
 ]
+EXIT_WEIGHTS = [(ExitReason.SELF_SUFFICIENT, 35), (ExitReason.MOVED_AWAY, 30),
+                (ExitReason.NO_LONGER_WANTS_SERVICES, 20), (ExitReason.DIED, 5), (ExitReason.OTHER, 10)]
 DOOR_WEIGHTS = [(Door.ARREST_DIVERSION, 45), (Door.SOCIAL_CONTACT, 45), (Door.COMMUNITY, 10)]
 BATCH = 2000
 
@@ -86,14 +91,22 @@ def seed_site(participants: int, seed: int, today: date | None = None,
     rng = random.Random(seed)
     fake = Faker("en_US")
     fake.seed_instance(seed)
-    with transaction.atomic():
+    # The demo's synthetic notifications go nowhere: no console full of e-mails while seeding.
+    quiet = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+                              DIVERT_SMS_BACKEND="divert.notify.sms.LocmemBackend")
+    with transaction.atomic(), quiet:
         agencies = _agencies()
         # Staff names come from their own stream, so participants do not depend on who already exists.
         staff_fake = Faker("en_US")
         staff_fake.seed_instance(seed + 1)
         staff = _staff(agencies, participants, staff_fake)
+        protocol = seed_protocol(today)
         enrollments = _participants(participants, seed, rng, fake, today, agencies, staff, progress)
-        log_event("divert.demo.seeded", details={"participants": participants, "seed": seed})
+        seed_on_call()
+        referrals = seed_enrolled_referrals(protocol, random.Random(seed + 2))
+        referrals += seed_open_referrals(protocol, random.Random(seed + 3), fake, timezone.now())
+        log_event("divert.demo.seeded", details={"participants": participants, "seed": seed,
+                                                 "referrals": referrals})
     agency_count = sum(len(v) for v in agencies.values())
     return SeedReport(agency_count, sum(len(v) for v in staff.values()), participants, enrollments)
 
@@ -153,6 +166,7 @@ def _participants(count, seed, rng, fake, today, agencies, case_managers, progre
         Alias.objects.bulk_create(aliases)
         Identifier.objects.bulk_create(identifiers)
         Enrollment.objects.bulk_create(enrollments)
+        record_initial_history(enrollments)
         made += size
         enrollments_made += len(enrollments)
         if progress:
@@ -237,19 +251,25 @@ def _enrollment(rng, person, providers, case_managers, referred, status, today, 
     provider = rng.choice(providers)
     staff = case_managers[provider.pk]
     pending = status == EnrollmentStatus.PENDING_INTAKE
+    if pending:  # a referral awaiting intake is recent: the intake deadline is days, not years
+        referred = today - timedelta(days=rng.randint(0, 10))
     enrolled = None if pending else min(today, referred + timedelta(days=rng.randint(0, 20)))
-    exited = None
+    exited, exit_reason = None, ""
     if status == EnrollmentStatus.EXITED:
         exited = min(today, (enrolled or referred) + timedelta(days=rng.randint(60, 600)))
+        exit_reason = _weighted(rng, EXIT_WEIGHTS)
     return Enrollment(
         person=person, door=_weighted(rng, DOOR_WEIGHTS), provider=provider,
         case_manager=None if pending and rng.random() < 0.5 else _assign(rng, staff, status, loads),
-        status=status, referred_on=referred, enrolled_on=enrolled, exited_on=exited,
+        status=status, referred_on=referred, enrolled_on=enrolled, exited_on=exited, exit_reason=exit_reason,
     )
 
 
 def clear_participants() -> None:
     """Remove synthetic participants (for `divert seed --reset`). Staff and agencies stay."""
+    from divert.referrals.models import Referral
+
     with transaction.atomic():
+        Referral.objects.all().delete()
         Enrollment.objects.all().delete()
         Person.objects.all().delete()

@@ -1,51 +1,37 @@
 """THE disclosure policy. Every view, search, export, PDF, notification and API endpoint asks here.
 
-Two entry points:
+Entry points:
 
 - ``can_see(user, person, category) -> Decision``: may this user see this category of this person's data?
 - ``visible_persons(user) -> QuerySet[Person]``: the persons whose existence this user may know of.
+- ``disclose(user, person, categories, request=...)``: log what a partner was just shown under a consent
+  (the accounting of disclosures) and get the Part 2 redisclosure notice when it applies.
+- ``may_manage_releases``, ``may_see_accounting``, ``may_see_release``: who works with releases.
 
 A person's identity is visible to anyone who may see any other category of theirs, and to nobody else:
 denied means 404, so a page never reveals that a person exists to someone who may not know it.
 
-Access is granted by *grants*: each is a reason, the categories it opens and the persons it covers.
-Grants that depend on releases of information and Part 2 consents arrive with the consent models; until
-then partners (police, prosecutors, defenders) see no participant data at all, which is the safe default.
+Access is granted by *grants*: each is a reason, the categories it opens and the persons it covers. Seats
+give the case-management team and the project manager their grants; everyone else (police, prosecutors,
+defenders, other providers) gets grants only from releases of information in effect today that name their
+agency or seat. Substance-use treatment information (Part 2) reaches a partner only through a Part 2 or
+criminal-justice referral consent that names them.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from divert.accounts.roles import Role
 from divert.participants.models import OPEN_STATUSES, Person
+from divert.privacy.categories import Category
+from divert.privacy.models import Disclosure, ReleaseOfInformation, ReleaseRecipient, Revocation
 
-
-class Category:
-    IDENTITY = "identity"
-    REFERRAL = "referral"
-    STATUS = "status"
-    PARTNER_SUMMARY = "partner_summary"
-    CASEWORK = "casework"
-    HEALTH = "health"
-    SUD = "sud"
-    LEGAL = "legal"
-
-    ALL = (IDENTITY, REFERRAL, STATUS, PARTNER_SUMMARY, CASEWORK, HEALTH, SUD, LEGAL)
-    # Reads of these are written to the audit trail.
-    SENSITIVE = frozenset({CASEWORK, HEALTH, SUD, LEGAL})
-    LABELS = {
-        IDENTITY: _("Identity"),
-        REFERRAL: _("Referral"),
-        STATUS: _("Program status"),
-        PARTNER_SUMMARY: _("Partner summary"),
-        CASEWORK: _("Casework"),
-        HEALTH: _("Health"),
-        SUD: _("Substance-use treatment (42 CFR Part 2)"),
-        LEGAL: _("Legal"),
-    }
+__all__ = ["Category", "Decision", "Grant", "can_see", "disclose", "grants_for", "may_manage_releases",
+           "may_see_accounting", "may_see_release", "visible_persons", "visible_referrals", "REDISCLOSURE_NOTICE"]
 
 
 @dataclass(frozen=True)
@@ -64,16 +50,44 @@ class Grant:
     categories: frozenset[str]
     persons: Q
     consent: object | None = None
+    # When known, the persons as ids: can_see answers without a query (consent grants cover one person).
+    person_ids: frozenset[int] | None = None
 
 
 CASE_TEAM_CATEGORIES = frozenset(
     {Category.REFERRAL, Category.STATUS, Category.PARTNER_SUMMARY, Category.CASEWORK, Category.HEALTH,
      Category.SUD, Category.LEGAL}
 )
+CASE_TEAM_ROLES = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR, Role.OUTREACH})
+# Seats that never receive participant data under a release: evaluators work from de-identified extracts,
+# and the site administrator's seat carries no participant content.
+NO_CONSENT_ROLES = frozenset({Role.EVALUATOR, Role.SITE_ADMIN})
+
+# 42 CFR 2.32: the notice that goes with every disclosure of Part 2 information made under a consent.
+REDISCLOSURE_NOTICE = _(
+    "This information has been disclosed to you from records protected by federal confidentiality rules "
+    "(42 CFR Part 2). You may not use it, or testimony describing what it contains, in any civil, criminal, "
+    "administrative or legislative proceeding brought by a federal, state or local authority against the "
+    "participant, unless the participant consents in writing or a court authorizes it under 42 CFR 2.64 or "
+    "2.79 (or 42 CFR 2.12(c)(5) applies). Any other use or further disclosure is prohibited too, unless the "
+    "participant's written consent expressly permits it or 42 CFR Part 2 otherwise allows it; or you are a "
+    "HIPAA covered entity or business associate that received it for treatment, payment or health care "
+    "operations; or you received it from one as 45 CFR part 164, subparts A and E, allow. A general "
+    "authorization to release medical or other information is not enough to permit further use or "
+    "disclosure (see 42 CFR 2.31)."
+)
 
 
 def _open_at_provider(agency_id: int) -> Q:
     return Q(enrollments__provider_id=agency_id, enrollments__status__in=OPEN_STATUSES)
+
+
+def _ever_at_provider(agency_id: int) -> Grant:
+    # The team re-engages people after an exit: it must find them (identity) and see their past participation
+    # (status), so that re-engagement reopens the same person instead of creating a new one. Casework and the
+    # rest stay limited to open enrollments.
+    return Grant("previously enrolled at the provider", frozenset({Category.STATUS}),
+                 Q(enrollments__provider_id=agency_id))
 
 
 def _case_manager_grants(user, seat) -> list[Grant]:
@@ -83,13 +97,15 @@ def _case_manager_grants(user, seat) -> list[Grant]:
         Grant("assigned case manager", CASE_TEAM_CATEGORIES,
               Q(enrollments__case_manager_id=user.pk, enrollments__status__in=OPEN_STATUSES)),
         Grant("same case-management provider", frozenset({Category.STATUS}), _open_at_provider(seat.agency_id)),
+        _ever_at_provider(seat.agency_id),
     ]
 
 
 def _provider_team_grants(user, seat) -> list[Grant]:
     # Supervisors and outreach workers work the provider's whole caseload.
     return [Grant(f"{seat.get_role_display().lower()} at the provider", CASE_TEAM_CATEGORIES,
-                  _open_at_provider(seat.agency_id))]
+                  _open_at_provider(seat.agency_id)),
+            _ever_at_provider(seat.agency_id)]
 
 
 def _project_manager_grants(user, seat) -> list[Grant]:
@@ -105,23 +121,67 @@ _GRANTS_BY_ROLE: dict[str, Callable] = {
 }
 
 
-def grants_for(user) -> list[Grant]:
+def _seat(user):
     if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    return user.seat
+
+
+def releases_naming(seat, *, person: Person | None = None) -> QuerySet[ReleaseOfInformation]:
+    """Releases that name this seat (its agency, or its role there) and may be in effect today.
+
+    Revocations and withdrawn recipients are applied in Python (``categories_for_seat``) on the prefetched rows.
+    """
+    today = timezone.localdate()
+    releases = (ReleaseOfInformation.objects
+                .filter(recipients__in=ReleaseRecipient.objects.filter(
+                    Q(role="") | Q(role=seat.role), agency_id=seat.agency_id))
+                .filter(starts_on__lte=today)
+                .filter(Q(expires_on__isnull=True) | Q(expires_on__gt=today))
+                .filter(Q(ended_by_event_on__isnull=True) | Q(ended_by_event_on__gt=today))
+                .exclude(pk__in=Revocation.objects.filter(scope=Revocation.Scope.FULL, effective_on__lte=today)
+                         .values("release_id")))
+    if person is not None:
+        releases = releases.filter(person_id=person.pk)
+    return releases.distinct().order_by("id").prefetch_related(
+        "recipients", Prefetch("revocations", queryset=Revocation.objects.prefetch_related("recipients")))
+
+
+def _consent_grants(seat, person: Person | None) -> list[Grant]:
+    if seat.role in NO_CONSENT_ROLES:
         return []
-    seat = user.seat
+    today = timezone.localdate()
+    grants = []
+    for release in releases_naming(seat, person=person):
+        categories = release.categories_for_seat(seat, today)
+        if categories:
+            grants.append(Grant(f"{release.get_kind_display()} #{release.pk}", categories,
+                                Q(pk=release.person_id), consent=release,
+                                person_ids=frozenset({release.person_id})))
+    return grants
+
+
+def grants_for(user, *, person: Person | None = None) -> list[Grant]:
+    """The user's grants: their seat's first, then releases naming them (only those about `person`, if given)."""
+    seat = _seat(user)
     if seat is None:
         return []
     make = _GRANTS_BY_ROLE.get(seat.role)
-    return make(user, seat) if make else []
+    grants = make(user, seat) if make else []
+    return grants + _consent_grants(seat, person)
 
 
 def can_see(user, person: Person, category: str) -> Decision:
     if category not in Category.ALL:
         raise ValueError(f"unknown data category {category!r}")
-    for grant in grants_for(user):
+    for grant in grants_for(user, person=person):
         if category != Category.IDENTITY and category not in grant.categories:
             continue
-        if Person.objects.filter(pk=person.pk).filter(grant.persons).exists():
+        if grant.person_ids is not None:
+            covered = person.pk in grant.person_ids
+        else:
+            covered = Person.objects.filter(pk=person.pk).filter(grant.persons).exists()
+        if covered:
             return Decision(True, grant.reason, grant.consent)
     return Decision(False, "no rule or consent allows it")
 
@@ -134,6 +194,73 @@ def visible_persons(user) -> QuerySet[Person]:
     for grant in grants:
         q |= grant.persons
     return Person.objects.filter(pk__in=Person.objects.filter(q).values("pk"))
+
+
+def disclose(user, person: Person, categories: Iterable[str], *, request, purpose: str = "") -> str | None:
+    """Log what `user` is being shown of `person` under a consent; returns the redisclosure notice if Part 2.
+
+    Categories the user sees through their seat (the case-management team, the project manager) are not
+    disclosures and are skipped; so are categories nothing allows (the caller should not be showing them).
+    Each consent used gets one Disclosure row (the accounting) and each category one audit event.
+    """
+    from divert.audit.log import log_event
+
+    by_release: dict[int, tuple[ReleaseOfInformation, list[str]]] = {}
+    for category in dict.fromkeys(categories):
+        decision = can_see(user, person, category)
+        if decision.allowed and decision.consent is not None:
+            by_release.setdefault(decision.consent.pk, (decision.consent, []))[1].append(category)
+    seat = _seat(user)
+    part2_disclosed = False
+    for release, shown in by_release.values():
+        part2 = Category.SUD in shown
+        part2_disclosed |= part2
+        disclosure = Disclosure.objects.create(
+            release=release, person=person, recipient=user, recipient_agency=seat.agency if seat else None,
+            categories=shown, purpose=(purpose or ", ".join(release.purpose_labels()))[:300], part2=part2,
+            request_id=getattr(request, "request_id", "") if request is not None else "",
+        )
+        for category in shown:
+            log_event("divert.disclosure.made", request=request, actor=user, person=person, target=disclosure,
+                      category=category, consent=release, details={"purpose": disclosure.purpose})
+    return str(REDISCLOSURE_NOTICE) if part2_disclosed else None
+
+
+# --- Who works with releases --------------------------------------------------------------------------------
+
+def may_manage_releases(user, person: Person) -> bool:
+    """The person's case-management team records, revokes and reads releases: the assigned case manager, and
+    supervisors and outreach workers at a provider where the person has an open enrollment."""
+    seat = _seat(user)
+    if seat is None or seat.role not in CASE_TEAM_ROLES:
+        return False
+    enrollments = person.enrollments.filter(provider_id=seat.agency_id, status__in=OPEN_STATUSES)
+    if seat.role == Role.CASE_MANAGER:
+        enrollments = enrollments.filter(case_manager_id=user.pk)
+    return enrollments.exists()
+
+
+def may_see_accounting(user, person: Person) -> bool:
+    """The accounting of disclosures: the case-management team and the project manager."""
+    if may_manage_releases(user, person):
+        return True
+    seat = _seat(user)
+    return seat is not None and seat.role == Role.PROJECT_MANAGER and bool(can_see(user, person, Category.STATUS))
+
+
+def may_see_release(user, release: ReleaseOfInformation) -> str | None:
+    """"manage" for the person's team; "read" for a partner the release names and lets see anything today
+    (a recipient is entitled to know the scope of the consent it receives under); None otherwise."""
+    if may_manage_releases(user, release.person):
+        return "manage"
+    seat = _seat(user)
+    if seat is None or seat.role in NO_CONSENT_ROLES:
+        return None
+    categories = release.categories_for_seat(seat)
+    # The Part 2 consent itself says the person is in treatment: only a recipient still owed SUD may read it.
+    if categories and (not release.is_part2 or Category.SUD in categories):
+        return "read"
+    return None
 
 
 def visible_referrals(user):

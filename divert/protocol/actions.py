@@ -13,11 +13,13 @@ from .models import DiversionProtocol, DivertibleOffense, ProtocolLocked
 
 _COPIED = [f.name for f in DiversionProtocol._meta.get_fields()
            if f.concrete and f.editable and not f.primary_key and f.name not in {"summary"}]
+# What a draft's editor may change: every setting, and the "what changed" note (which is not copied forward).
+_EDITABLE = [*_COPIED, "summary"]
 
 
-def _settings_of(protocol: DiversionProtocol) -> dict:
+def _settings_of(protocol: DiversionProtocol, fields: list[str] = _COPIED) -> dict:
     return {k: (str(v) if v is not None and not isinstance(v, bool | int | list) else v)
-            for k, v in model_to_dict(protocol, fields=_COPIED).items()}
+            for k, v in model_to_dict(protocol, fields=fields).items()}
 
 
 @transaction.atomic
@@ -46,12 +48,17 @@ def do_update_draft(draft: DiversionProtocol, *, actor, changes: dict, request=N
     draft = DiversionProtocol.objects.select_for_update().get(pk=draft.pk)
     if draft.is_approved:
         raise ProtocolLocked(f"protocol version {draft.version} is approved and cannot change")
-    before = _settings_of(draft)
+    not_settings = set(changes) - set(_EDITABLE)
+    if not_settings:
+        raise ValueError(f"not a protocol setting: {', '.join(sorted(not_settings))}")
+    before = _settings_of(draft, _EDITABLE)
     for name, value in changes.items():
         setattr(draft, name, value)
     draft.full_clean(exclude=["version"])
     draft.save()
-    after = _settings_of(draft)
+    # Compare what the database holds, so 3 and 3.00 grams are the same value.
+    draft.refresh_from_db()
+    after = _settings_of(draft, _EDITABLE)
     changed = sorted(k for k in after if before.get(k) != after.get(k))
     if changed:
         log_event("divert.protocol.draft_changed", request=request, actor=actor, target=draft,
@@ -63,10 +70,12 @@ def do_update_draft(draft: DiversionProtocol, *, actor, changes: dict, request=N
 @transaction.atomic
 def do_set_offenses(draft: DiversionProtocol, offenses: list[tuple[str, str, str]], *, actor, request=None) -> None:
     """Replace a draft's divertible offenses with (code, label, category) rows."""
+    # The state in the database, not the caller's copy: the bulk delete below bypasses the model's lock.
+    draft = DiversionProtocol.objects.select_for_update().get(pk=draft.pk)
     if draft.is_approved:
         raise ProtocolLocked(f"protocol version {draft.version} is approved and cannot change")
     before = sorted((o.code, o.label, o.category) for o in draft.offenses.all())
-    after = sorted(offenses)
+    after = sorted(tuple(row) for row in offenses)
     if before == after:
         return
     draft.offenses.all().delete()
@@ -108,6 +117,7 @@ def do_approve(draft: DiversionProtocol, *, actor, approved_on: date, effective_
 
 @transaction.atomic
 def do_discard_draft(draft: DiversionProtocol, *, actor, request=None) -> None:
+    draft = DiversionProtocol.objects.select_for_update().get(pk=draft.pk)
     if draft.is_approved:
         raise ProtocolLocked(f"protocol version {draft.version} is approved and cannot be discarded")
     version = draft.version

@@ -96,7 +96,7 @@ class Facts:
 VERIFICATION_BASES = [
     ("records", _("Criminal-history records (reports, arrests, bookings, charges)")),
     ("observed", _("Officers saw it on earlier occasions")),
-    ("reliable_report", _("Another reliable source (first responder, professional, community member)")),
+    ("reliable_report", _("A reliable report from someone else (first responder, professional, community member)")),
 ]
 
 
@@ -277,11 +277,16 @@ def _catchment(protocol: DiversionProtocol, facts: Facts) -> Finding:
         if point_in_polygon(facts.latitude, facts.longitude, polygon):
             return Finding("catchment", Result.PASS, "")
         return Finding("catchment", Result.FAIL, _("The place is outside the catchment area."))
-    if facts.area:
-        if facts.area in (protocol.catchment_areas or []):
+    area = (facts.area or "").strip()
+    if area and protocol.catchment_areas:
+        if area.casefold() in {a.strip().casefold() for a in protocol.catchment_areas}:
             return Finding("catchment", Result.PASS, "")
-        return Finding("catchment", Result.FAIL, _("%(area)s is outside the catchment area.") % {"area": facts.area})
-    return Finding("catchment", Result.UNKNOWN, _("Area not given: the protocol has a catchment area."))
+        return Finding("catchment", Result.FAIL, _("%(area)s is outside the catchment area.") % {"area": area})
+    if protocol.catchment_areas:
+        return Finding("catchment", Result.UNKNOWN, _("Area not given: the protocol has a catchment area."))
+    # The catchment is a polygon only, and the referral gives no coordinates: a person must place it.
+    return Finding("catchment", Result.UNKNOWN,
+                   _("Location not given: the protocol's catchment area is drawn on a map."))
 
 
 def _recency(protocol: DiversionProtocol, facts: Facts, last_seen) -> Finding:

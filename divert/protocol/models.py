@@ -188,6 +188,18 @@ class DiversionProtocol(models.Model):
         if errors:
             raise ValidationError(errors)
 
+DEFAULT_CASELOAD_WARNING = 20  # the LEAD toolkit's figures, used until a protocol version is in effect
+DEFAULT_CASELOAD_MAXIMUM = 25
+
+
+def caseload_limits(on: date | None = None) -> tuple[int, int]:
+    """(warning, maximum) open enrollments per case manager under the protocol in effect."""
+    protocol = DiversionProtocol.objects.in_effect(on)
+    if protocol is None:
+        return DEFAULT_CASELOAD_WARNING, DEFAULT_CASELOAD_MAXIMUM
+    return protocol.caseload_warning, protocol.caseload_maximum
+
+
 class OffenseCategory(models.TextChoices):
     DRUG = "drug", _("Drug possession or use")
     DRUG_DELIVERY = "drug_delivery", _("Drug delivery or possession with intent (subsistence)")

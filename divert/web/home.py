@@ -8,11 +8,36 @@ from divert.accounts.models import Agency, Membership
 from divert.accounts.roles import AgencyKind, Role
 from divert.audit.models import AuditEvent
 from divert.participants.models import OPEN_STATUSES, Enrollment, EnrollmentStatus
-from divert.privacy.policy import visible_persons
+from divert.privacy.policy import visible_persons, visible_referrals
+from divert.protocol.models import DiversionProtocol, caseload_limits
+from divert.referrals.models import ChargeStatus, ReferralStatus
 
-# Until protocol versions exist (the referrals issue), the program defaults from the LEAD toolkit apply.
-CASELOAD_WARNING = 20
-CASELOAD_MAXIMUM = 25
+
+def _awaiting_intake(user) -> dict:
+    referrals = visible_referrals(user).filter(status__in=[ReferralStatus.PENDING_INTAKE,
+                                                          ReferralStatus.INTAKE_LAPSED]).select_related("protocol")
+    return {"awaiting_intake": referrals.order_by("referred_at")[:10], "awaiting_intake_count": referrals.count(),
+            "matches_to_check": visible_referrals(user).filter(possible_matches__state="open").distinct().count()}
+
+
+def _officer(user, seat) -> dict:
+    mine = visible_referrals(user).filter(referred_by=user).order_by("-referred_at")
+    context = {"my_referrals": mine[:5], "protocol": DiversionProtocol.objects.in_effect()}
+    if seat.role == Role.SERGEANT:
+        context["approvals_waiting"] = visible_referrals(user).filter(
+            status=ReferralStatus.AWAITING_APPROVAL, approver_role=Role.SERGEANT).count()
+    return context
+
+
+def _prosecutor(user, seat) -> dict:
+    referrals = visible_referrals(user)
+    return {
+        "to_review": referrals.filter(door="arrest", charge_status=ChargeStatus.HELD, decided_at__isnull=True).count(),
+        "lapsed": referrals.filter(status=ReferralStatus.INTAKE_LAPSED,
+                                   charge_status__in=[ChargeStatus.HELD, ChargeStatus.ACCEPTED]).count(),
+        "approvals_waiting": referrals.filter(status=ReferralStatus.AWAITING_APPROVAL,
+                                              approver_role=Role.PROSECUTOR).count(),
+    }
 
 
 def _contacts() -> dict:
@@ -32,18 +57,22 @@ def _visible_enrollments(user):
 def _case_manager(user, seat) -> dict:
     caseload = _visible_enrollments(user).filter(case_manager=user, status__in=OPEN_STATUSES)
     size = caseload.count()
+    warning, maximum = caseload_limits()
     return {
         "caseload": caseload.order_by("person__last_name", "person__first_name")[:100],
         "caseload_size": size,
-        "caseload_warning": size >= CASELOAD_WARNING,
-        "caseload_over": size > CASELOAD_MAXIMUM,
+        "caseload_warning": size >= warning,
+        "caseload_over": size > maximum,
+        "warning": warning, "maximum": maximum,
         "status_counts": _status_counts(Enrollment.objects.filter(case_manager=user)),
+        **_awaiting_intake(user),
     }
 
 
 def _outreach(user, seat) -> dict:
     in_the_wind = _visible_enrollments(user).filter(provider=seat.agency, status=EnrollmentStatus.IN_THE_WIND)
-    return {"in_the_wind": in_the_wind.order_by("person__last_name")[:100], "in_the_wind_count": in_the_wind.count()}
+    return {"in_the_wind": in_the_wind.order_by("person__last_name")[:100], "in_the_wind_count": in_the_wind.count(),
+            **_awaiting_intake(user)}
 
 
 def _supervisor(user, seat) -> dict:
@@ -55,8 +84,10 @@ def _supervisor(user, seat) -> dict:
         .order_by("-open_count", "last_name")
     )
     unassigned = Enrollment.objects.filter(provider=seat.agency, status__in=OPEN_STATUSES, case_manager__isnull=True)
+    warning, maximum = caseload_limits()
     return {
-        "staff": staff, "warning": CASELOAD_WARNING, "maximum": CASELOAD_MAXIMUM,
+        **_awaiting_intake(user),
+        "staff": staff, "warning": warning, "maximum": maximum,
         "unassigned_count": unassigned.count(),
         "status_counts": _status_counts(Enrollment.objects.filter(provider=seat.agency)),
     }
@@ -65,7 +96,12 @@ def _supervisor(user, seat) -> dict:
 def _project_manager(user, seat) -> dict:
     enrollments = Enrollment.objects.all()
     by_door = enrollments.values("door").annotate(n=Count("id")).order_by("door")
+    referrals = visible_referrals(user)
+    outcomes = dict(referrals.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     return {
+        "triage_waiting": referrals.filter(status=ReferralStatus.AWAITING_APPROVAL,
+                                           approver_role=Role.PROJECT_MANAGER).count(),
+        "referral_outcomes": [(label, outcomes.get(value, 0)) for value, label in ReferralStatus.choices],
         "status_counts": _status_counts(enrollments),
         "by_door": [(Enrollment(door=row["door"]).get_door_display(), row["n"]) for row in by_door],
         "recent_events": AuditEvent.objects.order_by("-id")[:10],
@@ -95,6 +131,9 @@ def _site_admin(user, seat) -> dict:
 
 
 _BUILDERS = {
+    Role.OFFICER: _officer,
+    Role.SERGEANT: _officer,
+    Role.PROSECUTOR: _prosecutor,
     Role.CASE_MANAGER: _case_manager,
     Role.OUTREACH: _outreach,
     Role.SUPERVISOR: _supervisor,

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from divert.accounts.roles import Role
 from divert.audit.log import log_event
 from divert.audit.models import AuditEvent
+from divert.participants.models import Person
 from divert.privacy.policy import Category, can_see, visible_persons
 from divert.web.access import get_person_for_user, require_role
 from divert.web.home import home_context
@@ -63,6 +64,11 @@ def people(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person(request: HttpRequest, person_id: int) -> HttpResponse:
+    tombstone = Person.objects.filter(pk=person_id, merged_into__isnull=False).first()
+    if tombstone is not None:
+        # A record merged into another: old links lead to the survivor, for those who may see the survivor.
+        survivor = get_person_for_user(request.user, tombstone.survivor().pk)
+        return redirect("person", survivor.pk)
     person = get_person_for_user(request.user, person_id)
     status = can_see(request.user, person, Category.STATUS)
     enrollments = person.enrollments.select_related("provider", "case_manager") if status else []

@@ -41,10 +41,20 @@ def test_seats_without_a_rule_or_consent_see_nothing(name, personas, participant
     assert not visible_persons(user).exists()
 
 
-def test_team_access_ends_when_the_enrollment_is_exited(case_manager_cam, participant):
+def test_team_access_to_casework_ends_when_the_enrollment_is_exited(case_manager_cam, participant):
     participant.enrollments.update(status=EnrollmentStatus.EXITED)
-    assert not can_see(case_manager_cam, participant, Category.CASEWORK)
-    assert not visible_persons(case_manager_cam).exists()
+    for category in CASEWORK_LIKE + [Category.LEGAL, Category.REFERRAL, Category.PARTNER_SUMMARY]:
+        assert not can_see(case_manager_cam, participant, category), category
+
+
+@pytest.mark.parametrize("name", ["case_manager_cam", "case_manager_casey", "supervisor_sue", "outreach_omar"])
+def test_provider_team_still_finds_people_who_exited(name, personas, participant):
+    # They re-engage people after an exit; finding the existing person keeps re-engagement from creating a new one.
+    participant.enrollments.update(status=EnrollmentStatus.EXITED)
+    user = getattr(personas, name)
+    assert list(visible_persons(user)) == [participant]
+    assert can_see(user, participant, Category.STATUS).reason == "previously enrolled at the provider"
+    assert not can_see(user, participant, Category.CASEWORK)
 
 
 def test_other_providers_participants_are_invisible(case_manager_cam, outsider_oscar, agencies, participant):

@@ -18,5 +18,5 @@ def test_an_empty_chart_still_renders():
 
 def test_home_pages_draw_the_chart_beside_the_table(manager_mo, participant, login):
     html = login(manager_mo).get("/").content.decode()
-    assert html.count('<svg class="chart"') == 2
+    assert html.count('<svg class="chart"') == 3  # enrollments by status, by door; referrals by outcome
     assert "Project manager, Test LEAD Project Office" in html
