@@ -265,11 +265,35 @@ def _enrollment(rng, person, providers, case_managers, referred, status, today, 
     )
 
 
-def clear_participants() -> None:
-    """Remove synthetic participants (for `divert seed --reset`). Staff and agencies stay."""
-    from divert.referrals.models import Referral
+PARTICIPANT_APPS = ("referrals", "casework", "privacy", "participants")
 
+
+def clear_participants() -> None:
+    """Remove synthetic participants and everything recorded about them (for `divert seed --reset`).
+
+    Staff, agencies, protocol versions and the audit trail stay. Models are emptied repeatedly in any order
+    until nothing protected remains, so models added later are cleared without listing them here. The
+    accounting of disclosures is append-only everywhere else; a demo reset is the one place it is wiped.
+    """
+    from django.apps import apps
+    from django.db.models.deletion import ProtectedError, RestrictedError
+
+    models = [m for m in apps.get_models() if m._meta.app_label in PARTICIPANT_APPS]
     with transaction.atomic():
-        Referral.objects.all().delete()
-        Enrollment.objects.all().delete()
-        Person.objects.all().delete()
+        for _round in range(len(models) + 1):
+            left = 0
+            for model in models:
+                rows = model._base_manager.all()
+                if not rows.exists():
+                    continue
+                try:
+                    with transaction.atomic():
+                        if model._meta.label == "privacy.Disclosure":
+                            rows._raw_delete(rows.db)
+                        else:
+                            rows.delete()
+                except (ProtectedError, RestrictedError):
+                    left += 1
+            if not left:
+                return
+        raise RuntimeError("could not clear participants: protected rows remain")
