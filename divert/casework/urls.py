@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", include("divert.casework.urls_contacts")),
+    path("", include("divert.casework.urls_assessment")),
+    path("", include("divert.casework.urls_services")),
+]

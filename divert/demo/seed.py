@@ -21,7 +21,10 @@ from divert.accounts.models import Agency, Membership
 from divert.accounts.roles import AgencyKind, Role
 from divert.accounts.seats import DEMO_LOGINS, DEMO_PASSWORD
 from divert.audit.log import log_event
+from divert.demo.seed_assessment import seed_assessment
+from divert.demo.seed_contacts import seed_contacts
 from divert.demo.seed_referrals import seed_enrolled_referrals, seed_on_call, seed_open_referrals, seed_protocol
+from divert.demo.seed_services import seed_services
 from divert.participants.actions import record_initial_history
 from divert.participants.models import Alias, Door, Enrollment, EnrollmentStatus, ExitReason, Identifier, Person
 
@@ -105,6 +108,9 @@ def seed_site(participants: int, seed: int, today: date | None = None,
         seed_on_call()
         referrals = seed_enrolled_referrals(protocol, random.Random(seed + 2))
         referrals += seed_open_referrals(protocol, random.Random(seed + 3), fake, timezone.now())
+        seed_services(random.Random(seed + 4), fake, today)
+        seed_assessment(random.Random(seed + 5), fake, today)
+        seed_contacts(random.Random(seed + 6), fake, today)
         log_event("divert.demo.seeded", details={"participants": participants, "seed": seed,
                                                  "referrals": referrals})
     agency_count = sum(len(v) for v in agencies.values())
