@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -14,6 +16,7 @@ from divert.accounts.models import User
 from divert.accounts.roles import CASE_MANAGEMENT_ROLES, Role
 from divert.audit.log import log_event
 from divert.audit.middleware import client_ip
+from divert.casework.engagement import last_substantive_contacts
 from divert.participants.matching import possible_matches
 from divert.participants.models import Door
 from divert.privacy.policy import Category, can_see, disclose, visible_referrals
@@ -371,10 +374,35 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         referrals = referrals.filter(door=door)
     order = "referred_at" if key in ("intake", "review", "approval", "lapsed") else "-referred_at"
     page = Paginator(referrals.order_by(order, "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    if role in OFFICER_ROLES:
+        _mark_engagement(request, page.object_list)
     return render(request, "referrals/list.html", {
         "page": page, "queues": queues, "queue": key, "queue_label": QUEUES[key][0], "door": door,
         "doors": Door.choices, "now": timezone.now(), "officer_view": role in OFFICER_ROLES,
         "prosecutor_view": role == Role.PROSECUTOR})
+
+
+ENGAGEMENT_DAYS = 90
+
+
+def _mark_engagement(request: HttpRequest, referrals) -> None:
+    """For officers: whether each referred person engaged lately, only where a release naming them allows status."""
+    allowed = {}
+    for referral in referrals:
+        referral.engaged = None
+        if referral.person_id and referral.person_id not in allowed:
+            allowed[referral.person_id] = can_see(request.user, referral.person, Category.STATUS)
+    shown = [pid for pid, decision in allowed.items() if decision]
+    if not shown:
+        return
+    since = timezone.now() - timedelta(days=ENGAGEMENT_DAYS)
+    last = last_substantive_contacts(shown)
+    for referral in referrals:
+        if allowed.get(referral.person_id):
+            referral.engaged = bool(last.get(referral.person_id) and last[referral.person_id] >= since)
+    for person_id in shown:
+        person = next(r.person for r in referrals if r.person_id == person_id)
+        disclose(request.user, person, [Category.STATUS], request=request, purpose="officer's referral status")
 
 
 @login_required

@@ -91,3 +91,27 @@ def test_bad_input_is_refused(participant_born, officer_olivia, login):
 @pytest.mark.parametrize("persona", ["case_manager_cam", "prosecutor_pat", "manager_mo", "defender_dana"])
 def test_only_police_seats_look_up(participant_born, login, request, persona):
     assert lookup(login(request.getfixturevalue(persona))).status_code == 403
+
+
+def test_my_referrals_shows_engagement_only_under_a_release(participant_born, protocol, officer_olivia,
+                                                             case_manager_cam, agencies, login):
+    from datetime import datetime
+
+    from divert.casework.models import Contact
+    from divert.referrals.models import Referral
+
+    from .factories import arrest_referral
+    referral = arrest_referral(protocol, officer_olivia)
+    Referral.objects.filter(pk=referral.pk).update(person=participant_born, status="enrolled")
+    Contact.objects.create(person=participant_born, kind="field", occurred_at=timezone.now() - timedelta(days=10),
+                           substantive=True, note="CANARY-SUD-7f3a9c", note_category="sud",
+                           recorded_by=case_manager_cam)
+    client = login(officer_olivia)
+    page = client.get(reverse("referrals")).content.decode()
+    assert "No release" in page and "CANARY" not in page
+    release_for(participant_born, agencies.police, case_manager_cam)
+    page = client.get(reverse("referrals")).content.decode()
+    assert "<td>Yes</td>" in page and "CANARY" not in page
+    assert Disclosure.objects.filter(recipient=officer_olivia, purpose="officer's referral status").exists()
+    Contact.objects.update(occurred_at=timezone.make_aware(datetime(2020, 1, 1)))
+    assert "<td>No</td>" in client.get(reverse("referrals")).content.decode()
