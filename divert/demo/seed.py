@@ -24,6 +24,7 @@ from divert.audit.log import log_event
 from divert.demo.seed_assessment import seed_assessment
 from divert.demo.seed_contacts import seed_contacts
 from divert.demo.seed_referrals import seed_enrolled_referrals, seed_on_call, seed_open_referrals, seed_protocol
+from divert.demo.seed_releases import seed_releases
 from divert.demo.seed_services import seed_services
 from divert.participants.actions import record_initial_history
 from divert.participants.models import Alias, Door, Enrollment, EnrollmentStatus, ExitReason, Identifier, Person
@@ -97,7 +98,7 @@ def seed_site(participants: int, seed: int, today: date | None = None,
     # The demo's synthetic notifications go nowhere: no console full of e-mails while seeding.
     quiet = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
                               DIVERT_SMS_BACKEND="divert.notify.sms.LocmemBackend")
-    with transaction.atomic(), quiet:
+    with quiet, transaction.atomic():  # quiet outlasts the commit, when e-mails would go out
         agencies = _agencies()
         # Staff names come from their own stream, so participants do not depend on who already exists.
         staff_fake = Faker("en_US")
@@ -111,6 +112,7 @@ def seed_site(participants: int, seed: int, today: date | None = None,
         seed_services(random.Random(seed + 4), fake, today)
         seed_assessment(random.Random(seed + 5), fake, today)
         seed_contacts(random.Random(seed + 6), fake, today)
+        seed_releases(random.Random(seed + 7), fake, today)
         log_event("divert.demo.seeded", details={"participants": participants, "seed": seed,
                                                  "referrals": referrals})
     agency_count = sum(len(v) for v in agencies.values())

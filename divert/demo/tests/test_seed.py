@@ -101,3 +101,23 @@ def test_seed_refuses_production(db, settings):
     with pytest.raises(CommandError, match="never runs in production"):
         call_command("seed", participants=3, seed=1)
     assert not Person.objects.exists() and not User.objects.filter(username="officer").exists()
+
+
+def test_every_module_has_a_month_of_work(db):
+    from divert.casework.models import Assessment, Contact, Expense, Goal, MonthlyStatus, ServiceReferral
+    from divert.participants.models import EnrollmentStatusChange
+    from divert.privacy.models import ReleaseOfInformation, Revocation
+    from divert.referrals.models import HandOff, OnCallShift, Referral
+
+    seed_site(300, seed=5, today=TODAY)
+    assert set(Referral.objects.values_list("door", flat=True)) == {"arrest", "social", "community"}
+    assert {"awaiting_approval", "pending_intake", "enrolled", "ineligible", "declined", "intake_lapsed",
+            "withdrawn"} <= set(Referral.objects.values_list("status", flat=True))
+    assert HandOff.objects.exists() and OnCallShift.objects.exists()
+    assert set(Enrollment.objects.values_list("status", flat=True)) == set(EnrollmentStatus.values)
+    assert EnrollmentStatusChange.objects.count() >= Enrollment.objects.count()
+    assert set(ReleaseOfInformation.objects.values_list("kind", flat=True)) == {"general", "part2", "part2_cj"}
+    assert {"full", "partial"} <= set(Revocation.objects.values_list("scope", flat=True))
+    assert Contact.objects.filter(note_category="sud").exists() and Contact.objects.filter(substantive=True).exists()
+    for model in (Assessment, MonthlyStatus, Goal, ServiceReferral, Expense):
+        assert model.objects.exists(), model
