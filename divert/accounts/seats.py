@@ -31,6 +31,7 @@ NAV_ITEMS = [
                                                             Role.PROJECT_MANAGER})),
     NavItem("funds_ledger", _("Funds"), frozenset({Role.SUPERVISOR, Role.PROJECT_MANAGER})),
     NavItem("on_call", _("On call"), frozenset({Role.OUTREACH, Role.CASE_MANAGER, Role.SUPERVISOR})),
+    NavItem("protocol:index", _("Protocol"), frozenset({Role.PROJECT_MANAGER})),
     NavItem("audit_log", _("Audit log"), frozenset({Role.PROJECT_MANAGER})),
     NavItem("admin:index", _("Administration"), frozenset({Role.SITE_ADMIN}), staff_only=True),
     NavItem("account", _("Account")),

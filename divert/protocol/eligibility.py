@@ -114,7 +114,8 @@ def questions_for(protocol: DiversionProtocol, door: str) -> list[Question]:
         if protocol.pill_exception:
             questions.append(Question("prescription_pills", _("Are the drugs prescription pills?"),
                                       "yes_no_unknown", drug_only=True))
-    if door == Door.ARREST_DIVERSION and protocol.exclude_dealing_for_profit and has_drug_offenses:
+    has_delivery_offenses = protocol.offenses.filter(category=OffenseCategory.DRUG_DELIVERY).exists()
+    if door == Door.ARREST_DIVERSION and protocol.exclude_dealing_for_profit and has_delivery_offenses:
         questions.append(Question(
             "dealing_for_profit", _("Is there reason to think the person sells for profit, beyond subsistence?"),
             "yes_no_unknown", drug_only=True))

@@ -174,7 +174,8 @@ def test_project_manager_walks_their_pages(open_page, live_server, manager_mo, p
     expect(page.locator("main .lead")).to_have_text("1 person has been referred to the program.")
     expect(page.get_by_role("table", name="Enrollments by status")).to_contain_text("Active")
     walk.expect_seat("Mo Tester · Project manager, Test LEAD Project Office")
-    assert walk.nav_labels() == ["Home", "Referrals", "People", "Services", "Funds", "Audit log", "Account", "Inbox"]
+    assert walk.nav_labels() == ["Home", "Referrals", "People", "Services", "Funds", "Protocol", "Audit log",
+                                 "Account", "Inbox"]
 
     walk.nav("People")
     walk.arrived("People", "People")
