@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from divert.accounts.models import User
-from divert.accounts.roles import Role
+from divert.accounts.roles import CASE_MANAGEMENT_ROLES, Role
 from divert.audit.log import log_event
 from divert.participants import actions
 from divert.participants.access import (
@@ -168,7 +168,9 @@ def person_photo_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     if person is None:
         raise Http404("No such person")
     # The case-management team keeps the record; others who may know the person may not change it.
-    require(bool(can_see(request.user, person, Category.CASEWORK)))
+    decision = can_see(request.user, person, Category.CASEWORK)
+    # A partner reading casework under a release is not on the team: the consent lets them read, not write.
+    require(bool(decision) and decision.consent is None and request.user.has_role(*CASE_MANAGEMENT_ROLES))
     form = PhotoForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         actions.do_set_photo(person, None if form.cleaned_data["remove"] else form.cleaned_data["photo"],

@@ -508,13 +508,16 @@ def send_intake_reminders(now: datetime | None = None) -> int:
     pending = Referral.objects.filter(status=ReferralStatus.PENDING_INTAKE).select_related("protocol")
     for referral in pending.iterator():
         left = referral.days_left(now)
-        if left not in settings.DIVERT_INTAKE_REMINDER_DAYS or referral.deadline_passed(now):
+        # The nearest reminder day at or above the days left: a tick that missed a day still reminds, once.
+        due = [d for d in settings.DIVERT_INTAKE_REMINDER_DAYS if d >= left]
+        if not due or referral.deadline_passed(now):
             continue
+        step = min(due)
         title = _("Intake for %(ref)s is due in %(days)s days") % {"ref": referral.reference, "days": left} if left \
             else _("Intake for %(ref)s is due today") % {"ref": referral.reference}
         rows = notify(list(_outreach_for(referral)), kind="divert.intake.reminder", title=title,
                       url=_url("referral", referral.pk), channels=("inbox", "email"),
-                      dedupe_key=f"intake-reminder:{referral.pk}:{left}")
+                      dedupe_key=f"intake-reminder:{referral.pk}:{step}")
         if rows:
             _event(referral, ReferralEvent.Kind.REMINDER_SENT, None, title, at=now)
             sent += 1

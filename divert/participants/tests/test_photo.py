@@ -1,3 +1,5 @@
+import base64
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -6,6 +8,8 @@ from divert.participants.models import PHOTO_MAX_BYTES
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+SIGNATURE = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAA"
+                             "AABJRU5ErkJggg==")
 
 
 @pytest.fixture(autouse=True)
@@ -63,3 +67,22 @@ def test_removing_the_photo(case_manager_cam, participant, login):
     participant.refresh_from_db()
     assert not participant.photo
     assert client.get(f"/people/{participant.pk}/photo/").status_code == 404
+
+
+def test_a_partner_reading_casework_under_a_release_may_not_change_it(case_manager_cam, prosecutor_pat, participant,
+                                                                      agencies, login):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from divert.privacy.actions import RecipientChoice, do_record_release
+    today = timezone.localdate()
+    do_record_release(participant, actor=case_manager_cam, recipients=[RecipientChoice(agencies.prosecutor)],
+                      kind="general", purposes=["care_coordination"], categories=["status", "casework"],
+                      starts_on=today - timedelta(days=1), expires_on=today + timedelta(days=30),
+                      signed_name="Alex", signed_on=today, discloser="Test Harm Reduction Services",
+                      information_description="Casework", signature_png=SIGNATURE)
+    client = login(prosecutor_pat)
+    assert client.get(f"/people/{participant.pk}/").status_code == 200
+    assert client.get(f"/people/{participant.pk}/photo/edit/").status_code == 403
+    assert upload(client, participant, PNG).status_code == 403

@@ -130,3 +130,17 @@ def test_social_contact_lapse_notifies_no_partner(protocol, officer_olivia, serg
     with time_machine.travel(at(2026, 4, 1, 9, 0), tick=False):
         assert record_lapses() == 1
     assert not Notification.objects.filter(kind="divert.intake.lapsed").exists()
+
+
+def test_a_missed_tick_still_reminds_once(protocol, officer_olivia, outreach_omar):
+    with time_machine.travel(at(2026, 3, 2, 9, 0), tick=False):
+        arrest_referral(protocol, officer_olivia)  # due by the end of 16 March
+    with time_machine.travel(at(2026, 3, 14, 9, 0), tick=False):  # 2 days left: the 3-day reminder was missed
+        assert send_intake_reminders() == 1
+        assert send_intake_reminders() == 0
+    with time_machine.travel(at(2026, 3, 15, 9, 0), tick=False):  # 1 day left
+        assert send_intake_reminders() == 1
+    with time_machine.travel(at(2026, 3, 16, 9, 0), tick=False):  # the last day
+        assert send_intake_reminders() == 1
+    titles = list(Notification.objects.filter(recipient=outreach_omar).order_by("id").values_list("title", flat=True))
+    assert titles[0].endswith("is due in 2 days") and titles[-1].endswith("is due today")
