@@ -86,7 +86,9 @@ def _scrambled(i: int, salt: int, width: int) -> int:
 
 
 def seed_site(participants: int, seed: int, today: date | None = None,
-              progress: Callable[[int, int], None] | None = None) -> SeedReport:
+              progress: Callable[[int, int], None] | None = None,
+              stage: Callable[[str], None] | None = None) -> SeedReport:
+    """`progress(done, total)` reports participants as they are made; `stage(label)` announces each later step."""
     if participants < 0 or participants >= 10**7:
         raise ValueError("participants must be between 0 and 9,999,999")
     if Person.objects.exists():
@@ -106,13 +108,20 @@ def seed_site(participants: int, seed: int, today: date | None = None,
         staff = _staff(agencies, participants, staff_fake)
         protocol = seed_protocol(today)
         enrollments = _participants(participants, seed, rng, fake, today, agencies, staff, progress)
+        announce = stage or (lambda label: None)
+        announce("referrals, hand-offs and the on-call roster")
         seed_on_call()
         referrals = seed_enrolled_referrals(protocol, random.Random(seed + 2))
         referrals += seed_open_referrals(protocol, random.Random(seed + 3), fake, timezone.now())
+        announce("service directory, service referrals and flexible funds")
         seed_services(random.Random(seed + 4), fake, today)
+        announce("assessments, monthly status and plans")
         seed_assessment(random.Random(seed + 5), fake, today)
+        announce("contacts, tasks and partner summaries")
         seed_contacts(random.Random(seed + 6), fake, today)
+        announce("releases of information and consents")
         seed_releases(random.Random(seed + 7), fake, today)
+        announce("saving")
         log_event("divert.demo.seeded", details={"participants": participants, "seed": seed,
                                                  "referrals": referrals})
     agency_count = sum(len(v) for v in agencies.values())

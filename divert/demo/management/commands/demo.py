@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from divert.accounts.seats import DEMO_LOGINS, DEMO_PASSWORD
-from divert.demo.management.commands.seed import progress_printer
+from divert.demo.management.commands.seed import progress_printer, stage_printer
 from divert.demo.seed import seed_site
 from divert.participants.models import Person
 
@@ -34,7 +34,8 @@ class Command(BaseCommand):
         if Person.objects.exists():
             self.stdout.write("Reusing the existing demo data (--reset starts over).")
         else:
-            seed_site(participants, seed, progress=progress_printer(sys.stderr, "synthetic participants"))
+            seed_site(participants, seed, progress=progress_printer(sys.stderr, "synthetic participants"),
+                      stage=stage_printer(sys.stderr))
         self._print_logins(host, port)
         if not no_serve:
             call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)

@@ -19,6 +19,21 @@ def progress_printer(stream, label: str):
     return show
 
 
+def stage_printer(stream):
+    """Announce each step after the participants, and how long the one before it took."""
+    started: list[float] = []
+
+    def announce(label: str) -> None:
+        now = time.monotonic()
+        if started:
+            stream.write(f"  done in {now - started[0]:.0f} s\n")
+        stream.write(f"{label}...\n")
+        stream.flush()
+        started[:] = [now]
+
+    return announce
+
+
 class Command(BaseCommand):
     help = "Fill the database with a deterministic synthetic site (agencies, staff, participants)."
 
@@ -35,7 +50,8 @@ class Command(BaseCommand):
         if reset:
             clear_participants()
         try:
-            report = seed_site(participants, seed, progress=progress_printer(sys.stderr, "participants"))
+            report = seed_site(participants, seed, progress=progress_printer(sys.stderr, "participants"),
+                               stage=stage_printer(sys.stderr))
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(
