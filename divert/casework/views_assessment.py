@@ -178,12 +178,16 @@ def _goal_for_user(user, goal_id: int) -> tuple[Goal, Person]:
     return goal, person
 
 
+def _goal_auto_id(goal: Goal, form_name: str) -> str:
+    # Each goal on the plan page carries three small forms; their ids must differ, or a label names another field.
+    return f"id_g{goal.pk}_{form_name}_%s"
+
+
 def _goal_forms(goal: Goal) -> dict:
     version = {"version": goal.updated_at.isoformat()}
-    auto_id = f"id_g{goal.pk}_%s"
-    return {"status": GoalStatusForm(initial={**version, "status": goal.status}, auto_id=auto_id),
-            "step": StepForm(initial=version, auto_id=auto_id), "note": NoteForm(auto_id=auto_id),
-            "version": version["version"]}
+    return {"status": GoalStatusForm(initial={**version, "status": goal.status}, auto_id=_goal_auto_id(goal, "status")),
+            "step": StepForm(initial=version, auto_id=_goal_auto_id(goal, "step")),
+            "note": NoteForm(auto_id=_goal_auto_id(goal, "note")), "version": version["version"]}
 
 
 def _plan_page(request: HttpRequest, person: Person, *, bound: tuple | None = None, status: int = 200,
@@ -232,7 +236,7 @@ def goal_add(request: HttpRequest, person_id: int) -> HttpResponse:
 def _goal_write(request: HttpRequest, goal_id: int, form_name: str, form_class, write) -> HttpResponse:
     """POST handlers of the plan page: on bad input or a stale version, the plan page again with the form."""
     goal, person = _goal_for_user(request.user, goal_id)
-    form = form_class(request.POST, auto_id=f"id_g{goal.pk}_%s")
+    form = form_class(request.POST, auto_id=_goal_auto_id(goal, form_name))
     if form.is_valid():
         try:
             write(goal, form.cleaned_data)

@@ -35,7 +35,7 @@ from divert.casework.models import (
     ServiceReferral,
     SpendingCategory,
 )
-from divert.privacy.policy import Category, can_see, visible_persons
+from divert.privacy.policy import Category, can_see, disclose, visible_persons
 from divert.web.access import get_person_for_user
 
 
@@ -156,8 +156,10 @@ def service_referral(request: HttpRequest, referral_id: int) -> HttpResponse:
                 messages.success(request, _("The referral was updated."))
                 return redirect("service_referral", referral.pk)
     actions.log_referral_viewed(referral, request=request)
+    # A partner reading under a release: accounted against the release, with the Part 2 notice for SUD.
+    notice = disclose(request.user, referral.person, [referral.data_category], request=request)
     return _render(request, "casework/services/referral_detail.html", {
-        "referral": referral, "person": referral.person, "form": form if not referral.is_closed or
+        "referral": referral, "person": referral.person, "notice": notice, "form": form if not referral.is_closed or
         (form is not None and form.errors) else None,
         "history": referral.status_changes.select_related("changed_by")}, form)
 
@@ -186,17 +188,10 @@ def expense_new(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 def _pending_for(user) -> list[Expense]:
-    """Pending expenses of persons whose casework this user may see (one policy answer per person)."""
-    pending = (Expense.objects.filter(status=ExpenseStatus.PENDING, person__in=visible_persons(user))
-               .select_related("person", "funding_source", "requested_by").order_by("spent_on", "id"))
-    answers: dict[int, bool] = {}
-    shown = []
-    for expense in pending:
-        if expense.person_id not in answers:
-            answers[expense.person_id] = bool(can_see(user, expense.person, Category.CASEWORK))
-        if answers[expense.person_id]:
-            shown.append(expense)
-    return shown
+    """Pending expenses of persons whose casework this user may see (the policy's answer, as one query)."""
+    return list(Expense.objects.filter(status=ExpenseStatus.PENDING,
+                                       person__in=visible_persons(user, Category.CASEWORK))
+                .select_related("person", "funding_source", "requested_by").order_by("spent_on", "id"))
 
 
 @login_required
@@ -209,9 +204,11 @@ def funds_ledger(request: HttpRequest) -> HttpResponse:
     pending = _pending_for(request.user)
     log_event("divert.casework.funds.ledger_viewed", request=request, details={"pending_shown": len(pending)})
     for person_id in {e.person_id for e in pending}:
-        actions.log_expenses_viewed(next(e.person for e in pending if e.person_id == person_id),
-                                    sum(1 for e in pending if e.person_id == person_id), request=request,
+        person = next(e.person for e in pending if e.person_id == person_id)
+        actions.log_expenses_viewed(person, sum(1 for e in pending if e.person_id == person_id), request=request,
                                     where="pending approvals")
+        # Shown under a release (the project office named for casework): accounted against it.
+        disclose(request.user, person, [Category.CASEWORK], request=request, purpose="flexible-funds ledger")
     return render(request, "casework/services/ledger.html", {
         "category_rows": category_rows, "sources": summary["sources"],
         "source_rows": [(s["source"].name, s["approved"] + s["pending"]) for s in summary["sources"]],
