@@ -187,6 +187,9 @@ def expense_new(request: HttpRequest, person_id: int) -> HttpResponse:
         "person": person, "form": form, "threshold": actions.approval_threshold()}, form)
 
 
+PENDING_SHOWN = 50
+
+
 def _pending_for(user) -> list[Expense]:
     """Pending expenses of persons whose casework this user may see (the policy's answer, as one query)."""
     return list(Expense.objects.filter(status=ExpenseStatus.PENDING,
@@ -201,7 +204,9 @@ def funds_ledger(request: HttpRequest) -> HttpResponse:
     summary = actions.ledger()
     labels = dict(SpendingCategory.choices)
     category_rows = [(labels.get(r["category"], r["category"]), r["total"]) for r in summary["by_category"]]
-    pending = _pending_for(request.user)
+    waiting = _pending_for(request.user)
+    # The oldest first, a page at a time: each one shown is a read of that person's casework, and is audited.
+    pending = waiting[:PENDING_SHOWN]
     log_event("divert.casework.funds.ledger_viewed", request=request, details={"pending_shown": len(pending)})
     for person_id in {e.person_id for e in pending}:
         person = next(e.person for e in pending if e.person_id == person_id)
@@ -212,7 +217,8 @@ def funds_ledger(request: HttpRequest) -> HttpResponse:
     return render(request, "casework/services/ledger.html", {
         "category_rows": category_rows, "sources": summary["sources"],
         "source_rows": [(s["source"].name, s["approved"] + s["pending"]) for s in summary["sources"]],
-        "pending": pending, "may_manage_funding": actions.may_manage_funding(request.user),
+        "pending": pending, "pending_total": len(waiting),
+        "may_manage_funding": actions.may_manage_funding(request.user),
         "threshold": actions.approval_threshold(),
     })
 
