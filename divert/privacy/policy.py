@@ -19,6 +19,8 @@ criminal-justice referral consent that names them.
 """
 
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet, TextField
@@ -172,16 +174,54 @@ def grants_for(user, *, person: Person | None = None) -> list[Grant]:
     return grants + _consent_grants(seat, person)
 
 
+# Within one request the same questions come back many times (a person page asks for each section). The answers
+# are remembered for the request only, and forgotten as soon as anything the policy depends on is written.
+_decisions: ContextVar[dict | None] = ContextVar("divert_policy_decisions", default=None)
+
+
+@contextmanager
+def remembered_decisions():
+    """Remember the policy's answers until the block ends (one request; see PolicyCacheMiddleware)."""
+    token = _decisions.set({})
+    try:
+        yield
+    finally:
+        _decisions.reset(token)
+
+
+def forget_decisions(**_kwargs) -> None:
+    """Drop remembered answers; connected to every write that is not an audit or accounting record."""
+    cache = _decisions.get()
+    if cache:
+        cache.clear()
+
+
 def can_see(user, person: Person, category: str) -> Decision:
     if category not in Category.ALL:
         raise ValueError(f"unknown data category {category!r}")
-    for grant in grants_for(user, person=person):
+    cache = _decisions.get()
+    if cache is None:
+        return _decide(user, person, category, {})
+    key = ("decision", getattr(user, "pk", None), person.pk, category)
+    if key not in cache:
+        cache[key] = _decide(user, person, category, cache)
+    return cache[key]
+
+
+def _decide(user, person: Person, category: str, cache: dict) -> Decision:
+    grants_key = ("grants", getattr(user, "pk", None), person.pk)
+    if grants_key not in cache:
+        cache[grants_key] = grants_for(user, person=person)
+    for index, grant in enumerate(cache[grants_key]):
         if category != Category.IDENTITY and category not in grant.categories:
             continue
         if grant.person_ids is not None:
             covered = person.pk in grant.person_ids
         else:
-            covered = Person.objects.filter(pk=person.pk).filter(grant.persons).exists()
+            covered_key = ("covered", getattr(user, "pk", None), person.pk, index)
+            if covered_key not in cache:
+                cache[covered_key] = Person.objects.filter(pk=person.pk).filter(grant.persons).exists()
+            covered = cache[covered_key]
         if covered:
             return Decision(True, grant.reason, grant.consent)
     return Decision(False, "no rule or consent allows it")

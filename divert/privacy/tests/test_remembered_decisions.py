@@ -1,0 +1,52 @@
+"""Within one request the policy remembers its answers, and forgets them on any write that could change one."""
+
+from datetime import timedelta
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from divert.participants.models import EnrollmentStatus
+from divert.privacy.actions import RecipientChoice, do_record_release, do_revoke_release
+from divert.privacy.policy import Category, can_see, remembered_decisions
+
+
+def _release(person, agency, actor):
+    import base64
+    today = timezone.localdate()
+    png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAA"
+                           "AABJRU5ErkJggg==")
+    return do_record_release(person, actor=actor, recipients=[RecipientChoice(agency)], kind="general",
+                             purposes=["care_coordination"], categories=["status"],
+                             starts_on=today - timedelta(days=1), expires_on=today + timedelta(days=30),
+                             signed_name="Alex", signed_on=today, discloser="Test Harm Reduction Services",
+                             information_description="Status", signature_png=png)
+
+
+def test_answers_are_remembered_within_a_request(case_manager_cam, participant):
+    with remembered_decisions():
+        assert can_see(case_manager_cam, participant, Category.CASEWORK)
+        with CaptureQueriesContext(connection) as queries:
+            for _ in range(5):
+                can_see(case_manager_cam, participant, Category.CASEWORK)
+        assert len(queries) == 0
+
+
+def test_a_write_forgets_them_at_once(case_manager_cam, officer_olivia, participant, agencies):
+    with remembered_decisions():
+        assert not can_see(officer_olivia, participant, Category.STATUS)
+        release = _release(participant, agencies.police, case_manager_cam)
+        assert can_see(officer_olivia, participant, Category.STATUS)
+        do_revoke_release(release, actor=case_manager_cam, scope="full", effective_on=timezone.localdate())
+        assert not can_see(officer_olivia, participant, Category.STATUS)
+        assert can_see(case_manager_cam, participant, Category.SUD)
+        enrollment = participant.enrollments.get()
+        enrollment.status = EnrollmentStatus.EXITED
+        enrollment.save()
+        assert not can_see(case_manager_cam, participant, Category.SUD)
+
+
+def test_outside_a_request_nothing_is_remembered(case_manager_cam, participant):
+    assert can_see(case_manager_cam, participant, Category.CASEWORK)
+    participant.enrollments.update(status=EnrollmentStatus.EXITED)  # a bulk update sends no signal
+    assert not can_see(case_manager_cam, participant, Category.CASEWORK)
