@@ -78,6 +78,11 @@ def may_decide(user, referral: Referral) -> bool:
     return True
 
 
+def may_manage_intake(user, referral: Referral) -> bool:
+    """Extending the deadline or closing the referral: the case-management team, or the project manager."""
+    return is_case_team(user, referral) or user.has_role(Role.PROJECT_MANAGER)
+
+
 def may_review(user, referral: Referral) -> bool:
     return referral.door == Door.ARREST_DIVERSION and user.has_role(Role.PROSECUTOR)
 

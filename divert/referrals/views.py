@@ -109,7 +109,7 @@ def _detail_context(request: HttpRequest, referral: Referral, **bound) -> dict:
                                   .filter(state=PossibleMatch.State.OPEN))
         if referral.status in (ReferralStatus.PENDING_INTAKE, ReferralStatus.INTAKE_LAPSED):
             context["extension_form"] = ExtensionForm()
-    if (case_team or user.has_role(Role.PROJECT_MANAGER)) and referral.is_open:
+    if actions.may_manage_intake(user, referral) and referral.is_open:
         context["close_form"] = CloseForm()
     context.update(bound)
     return context
@@ -186,24 +186,32 @@ def handoff_step(request: HttpRequest, referral_id: int, step: str) -> HttpRespo
 
 # --- Approvers and the prosecutor ---------------------------------------------------------------------------------
 
+def _submit(request: HttpRequest, referral: Referral, form, form_name: str, write, done: str) -> HttpResponse:
+    """The shared end of every decision on the referral page: write, or show the form's errors in place."""
+    if form.is_valid():
+        try:
+            write(form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, done)
+            return redirect("referral", referral.pk)
+    return _rerender(request, referral, **{form_name: form})
+
+
 @login_required
 @require_POST
 def referral_decide(request: HttpRequest, referral_id: int) -> HttpResponse:
     referral = get_referral_for_user(request.user, referral_id)
     require(actions.may_decide(request.user, referral))
     form = DecisionForm(request.POST, checks=review_checks(referral.protocol), providers=provider_agencies())
-    if form.is_valid():
-        try:
-            actions.do_decide(referral, actor=request.user, approve=form.cleaned_data["decision"] == "approve",
-                              reason=form.cleaned_data["reason"],
-                              checks=form.checks() if form.cleaned_data["decision"] == "approve" else {},
-                              provider=form.cleaned_data.get("provider"), request=request)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Decision recorded."))
-            return redirect("referral", referral.pk)
-    return _rerender(request, referral, decision_form=form)
+
+    def write(data):
+        approve = data["decision"] == "approve"
+        actions.do_decide(referral, actor=request.user, approve=approve, reason=data["reason"],
+                          checks=form.checks() if approve else {}, provider=data.get("provider"), request=request)
+
+    return _submit(request, referral, form, "decision_form", write, _("Decision recorded."))
 
 
 @login_required
@@ -212,17 +220,13 @@ def referral_review(request: HttpRequest, referral_id: int) -> HttpResponse:
     referral = get_referral_for_user(request.user, referral_id)
     require(actions.may_review(request.user, referral))
     form = ReviewForm(request.POST, checks=review_checks(referral.protocol))
-    if form.is_valid():
-        accept = form.cleaned_data["decision"] == "accept"
-        try:
-            actions.do_review(referral, actor=request.user, accept=accept, reason=form.cleaned_data["reason"],
-                              checks=form.checks() if accept else {}, request=request)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Review recorded."))
-            return redirect("referral", referral.pk)
-    return _rerender(request, referral, review_form=form)
+
+    def write(data):
+        accept = data["decision"] == "accept"
+        actions.do_review(referral, actor=request.user, accept=accept, reason=data["reason"],
+                          checks=form.checks() if accept else {}, request=request)
+
+    return _submit(request, referral, form, "review_form", write, _("Review recorded."))
 
 
 @login_required
@@ -230,53 +234,29 @@ def referral_review(request: HttpRequest, referral_id: int) -> HttpResponse:
 def referral_charge(request: HttpRequest, referral_id: int) -> HttpResponse:
     referral = get_referral_for_user(request.user, referral_id)
     require(actions.may_review(request.user, referral))
-    form = ChargeDecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.do_charge_decision(referral, actor=request.user, decision=form.cleaned_data["decision"],
-                                       reason=form.cleaned_data["reason"], request=request)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Decision recorded."))
-            return redirect("referral", referral.pk)
-    return _rerender(request, referral, charge_form=form)
+    return _submit(request, referral, ChargeDecisionForm(request.POST), "charge_form", lambda data: (
+        actions.do_charge_decision(referral, actor=request.user, decision=data["decision"], reason=data["reason"],
+                                   request=request)), _("Decision recorded."))
 
 
 @login_required
 @require_POST
 def referral_extend(request: HttpRequest, referral_id: int) -> HttpResponse:
     referral = get_referral_for_user(request.user, referral_id)
-    require(actions.is_case_team(request.user, referral) or request.user.has_role(Role.PROJECT_MANAGER))
-    form = ExtensionForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.do_extend_deadline(referral, actor=request.user, days=form.cleaned_data["days"],
-                                       reason=form.cleaned_data["reason"], request=request)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Deadline extended."))
-            return redirect("referral", referral.pk)
-    return _rerender(request, referral, extension_form=form)
+    require(actions.may_manage_intake(request.user, referral))
+    return _submit(request, referral, ExtensionForm(request.POST), "extension_form", lambda data: (
+        actions.do_extend_deadline(referral, actor=request.user, days=data["days"], reason=data["reason"],
+                                   request=request)), _("Deadline extended."))
 
 
 @login_required
 @require_POST
 def referral_close(request: HttpRequest, referral_id: int) -> HttpResponse:
     referral = get_referral_for_user(request.user, referral_id)
-    require(actions.is_case_team(request.user, referral) or request.user.has_role(Role.PROJECT_MANAGER))
-    form = CloseForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.do_close(referral, actor=request.user, outcome=form.cleaned_data["outcome"],
-                             reason=form.cleaned_data["reason"], request=request)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Referral closed."))
-            return redirect("referral", referral.pk)
-    return _rerender(request, referral, close_form=form)
+    require(actions.may_manage_intake(request.user, referral))
+    return _submit(request, referral, CloseForm(request.POST), "close_form", lambda data: (
+        actions.do_close(referral, actor=request.user, outcome=data["outcome"], reason=data["reason"],
+                         request=request)), _("Referral closed."))
 
 
 # --- Case-management team: matches and intake -----------------------------------------------------------------
