@@ -11,11 +11,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from divert.accounts.roles import CASE_MANAGEMENT_ROLES
 from divert.audit.log import log_event
 from divert.casework.models import Contact, PartnerSummary, Task
 from divert.participants.models import OPEN_STATUSES, Person
-from divert.privacy.policy import Category, can_see
+from divert.privacy.policy import Category
 
 CONTACT_FIELDS = ("kind", "occurred_at", "place", "duration_minutes", "substantive", "present", "note",
                   "note_category")
@@ -32,16 +31,6 @@ class StaleEdit(ValidationError):
 
 def _seat(user):
     return user.seat if user is not None and user.is_authenticated and user.is_active else None
-
-
-def is_on_team(user, person: Person) -> bool:
-    """The person's case-management team, by seat: the assigned case manager, supervisors and outreach at the
-    provider. A partner who reads casework under a release is not on the team and writes nothing."""
-    seat = _seat(user)
-    if seat is None or seat.role not in CASE_MANAGEMENT_ROLES:
-        return False
-    decision = can_see(user, person, Category.CASEWORK)
-    return decision.allowed and decision.consent is None
 
 
 def _open_enrollment(person: Person, actor):

@@ -33,7 +33,7 @@ from divert.casework.models import (
     ServiceReferralStatusChange,
 )
 from divert.participants.models import OPEN_STATUSES, Person
-from divert.privacy.policy import Category, can_see
+from divert.privacy.policy import Category, can_see, is_on_team
 
 SERVICE_DATA_CATEGORIES = (Category.CASEWORK, Category.HEALTH, Category.SUD)
 PROVIDER_FIELDS = ("name", "address", "phone", "website", "hours", "languages", "accepts_walk_ins", "notes",
@@ -62,15 +62,6 @@ def _check_unchanged(obj, if_unchanged_since: datetime | None):
 
 
 # --- Who may do what ----------------------------------------------------------------------------------------
-
-def is_on_team(user, person: Person) -> bool:
-    """The person's case-management team by seat (not under a release): only they write services and funds."""
-    seat = _seat(user)
-    if seat is None or seat.role not in CASE_MANAGEMENT_ROLES:
-        return False
-    decision = can_see(user, person, Category.CASEWORK)
-    return decision.allowed and decision.consent is None
-
 
 def may_use_directory(user) -> bool:
     return user.has_role(*CASE_MANAGEMENT_ROLES, Role.PROJECT_MANAGER)

@@ -38,6 +38,7 @@ class ProviderForm(forms.ModelForm):
         if self.instance.pk:
             self.initial.setdefault("categories", self.instance.category_values)
             self.initial.setdefault("updated_at", self.instance.updated_at)
+            self.fields["updated_at"].required = True  # an edit without it would skip the stale check
         style_fields(self)
 
 
@@ -140,6 +141,7 @@ class FundingSourceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial.setdefault("updated_at", self.instance.updated_at)
+            self.fields["updated_at"].required = True  # an edit without it would skip the stale check
         style_fields(self)
 
     def clean(self):

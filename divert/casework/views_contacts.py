@@ -23,7 +23,7 @@ from divert.casework.forms_contacts import DURATION_PICKS, EditContactForm, NewC
 from divert.casework.models import Contact, PartnerSummary, Task
 from divert.casework.timeline import persons_with
 from divert.participants.models import OPEN_STATUSES, Enrollment, EnrollmentStatus, Person
-from divert.privacy.policy import Category, disclose, grants_for, visible_persons, visible_referrals
+from divert.privacy.policy import Category, disclose, grants_for, is_on_team, visible_persons, visible_referrals
 from divert.protocol.models import caseload_limits
 from divert.web.access import get_person_for_user, require_role
 
@@ -58,7 +58,7 @@ def _log_contact_read(request, contact: Contact) -> str | None:
 @require_http_methods(["GET", "POST"])
 def contact_new(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_person_for_user(request.user, person_id, Category.CASEWORK)
-    require(actions.is_on_team(request.user, person))
+    require(is_on_team(request.user, person))
     form = NewContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -82,14 +82,14 @@ def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
     notice = _log_contact_read(request, contact)
     return render(request, "casework/contacts/detail.html", {
         "contact": contact, "person": contact.person, "notice": notice,
-        "may_edit": actions.is_on_team(request.user, contact.person)})
+        "may_edit": is_on_team(request.user, contact.person)})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
     contact = get_contact_for_user(request.user, contact_id)
-    require(actions.is_on_team(request.user, contact.person))
+    require(is_on_team(request.user, contact.person))
     form = EditContactForm(request.POST or None, instance=Contact.objects.get(pk=contact.pk))
     context = {"contact": contact, "person": contact.person, "form": form, "picks": DURATION_PICKS}
     if request.method == "GET":
@@ -118,7 +118,7 @@ def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def partner_summary(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_person_for_user(request.user, person_id, Category.PARTNER_SUMMARY)
-    team = actions.is_on_team(request.user, person)
+    team = is_on_team(request.user, person)
     require(team or request.method == "GET")
     latest = actions.latest_partner_summary(person)
     form = PartnerSummaryForm(request.POST or None, latest=latest) if team else None
@@ -180,7 +180,7 @@ def _person_param(request):
     if not str(raw).isdigit():
         raise Http404("No such person")
     person = get_person_for_user(request.user, int(raw), Category.CASEWORK)
-    require(actions.is_on_team(request.user, person))
+    require(is_on_team(request.user, person))
     return person
 
 
@@ -213,7 +213,7 @@ def _assignees(user, person):
     members = _team_members(user)
     if person is None:
         return members
-    return members.filter(pk__in=[m.pk for m in members if actions.is_on_team(m, person)])
+    return members.filter(pk__in=[m.pk for m in members if is_on_team(m, person)])
 
 
 @login_required

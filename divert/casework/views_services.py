@@ -35,7 +35,7 @@ from divert.casework.models import (
     ServiceReferral,
     SpendingCategory,
 )
-from divert.privacy.policy import Category, can_see, disclose, visible_persons
+from divert.privacy.policy import Category, can_see, disclose, is_on_team, visible_persons
 from divert.web.access import get_person_for_user
 
 
@@ -59,7 +59,7 @@ def _render(request, template: str, context: dict, form) -> HttpResponse:
 def _person_for_team(user, person_id: int):
     """404 unless the user may see the person's casework; 403 unless they are on the person's team."""
     person = get_person_for_user(user, person_id, Category.CASEWORK)
-    _require(actions.is_on_team(user, person))
+    _require(is_on_team(user, person))
     return person
 
 
@@ -140,7 +140,7 @@ def service_referral_new(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def service_referral(request: HttpRequest, referral_id: int) -> HttpResponse:
     referral = _referral_for_user(request.user, referral_id)
-    may_write = actions.is_on_team(request.user, referral.person)
+    may_write = is_on_team(request.user, referral.person)
     form = ReferralStatusForm(request.POST or None, referral=referral) if may_write else None
     if request.method == "POST":
         _require(may_write)

@@ -25,13 +25,13 @@ SIGNATURE = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADU
 
 def seed_releases(rng: random.Random, fake, today: date) -> int:
     partners = {kind: Agency.objects.filter(kind=kind, active=True).first()
-                for kind in (AgencyKind.POLICE, AgencyKind.PROSECUTOR, AgencyKind.DEFENDER, AgencyKind.COURT)}
+                for kind in (AgencyKind.POLICE, AgencyKind.PROSECUTOR, AgencyKind.DEFENDER)}
     if not all(partners[k] for k in (AgencyKind.POLICE, AgencyKind.PROSECUTOR)):
         return 0
     recorder = get_user_model().objects.filter(memberships__role=Role.CASE_MANAGER).first()
     enrollments = (Enrollment.objects.filter(status__in=OPEN_STATUSES, enrolled_on__isnull=False,
                                              person__releases__isnull=True)
-                   .select_related("person", "provider").order_by("id"))
+                   .select_related("person", "provider", "case_manager").order_by("id"))
     made = 0
     while True:
         batch = list(enrollments[:BATCH])

@@ -32,10 +32,6 @@ def may_assign(user, enrollment: Enrollment) -> bool:
     return seat is not None and seat.role == Role.SUPERVISOR and seat.agency_id == enrollment.provider_id
 
 
-def may_merge(user) -> bool:
-    return user.has_role(Role.SUPERVISOR, Role.PROJECT_MANAGER)
-
-
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied

@@ -8,19 +8,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from divert.accounts.models import User
-from divert.accounts.roles import CASE_MANAGEMENT_ROLES, Role
+from divert.accounts.roles import Role
 from divert.audit.log import log_event
 from divert.participants import actions
 from divert.participants.access import (
     get_enrollment_for_user,
     may_assign,
     may_change_status,
-    may_merge,
     require,
 )
 from divert.participants.forms import AssignmentForm, MergeForm, PhotoForm, StatusChangeForm
 from divert.participants.models import OPEN_STATUSES, Person, photo_content_type
-from divert.privacy.policy import Category, can_see, visible_persons
+from divert.privacy.policy import Category, is_on_team, may_merge, visible_persons
 from divert.protocol.models import caseload_limits
 
 STALE = _("This enrollment was changed by someone else since you opened the form. Nothing was saved; "
@@ -108,7 +107,7 @@ def person_merge(request: HttpRequest, person_id: int) -> HttpResponse:
     survivor = visible_persons(request.user).filter(pk=person_id, merged_into__isnull=True).first()
     if survivor is None:
         raise Http404("No such person")
-    require(may_merge(request.user))
+    require(request.user.has_role(Role.SUPERVISOR, Role.PROJECT_MANAGER))
     form = MergeForm(request.POST or request.GET or None)
     duplicate = None
     if form.is_bound and form.is_valid():
@@ -121,6 +120,8 @@ def person_merge(request: HttpRequest, person_id: int) -> HttpResponse:
         elif duplicate.merged_into_id is not None:
             form.add_error("duplicate", _("That record was already merged into another person."))
             duplicate = None
+        if duplicate is not None:
+            require(may_merge(request.user, survivor, duplicate))
         if request.method == "POST" and duplicate is not None:
             if not form.cleaned_data["reason"].strip():
                 form.add_error("reason", _("Say why these records are the same person."))
@@ -168,9 +169,7 @@ def person_photo_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     if person is None:
         raise Http404("No such person")
     # The case-management team keeps the record; others who may know the person may not change it.
-    decision = can_see(request.user, person, Category.CASEWORK)
-    # A partner reading casework under a release is not on the team: the consent lets them read, not write.
-    require(bool(decision) and decision.consent is None and request.user.has_role(*CASE_MANAGEMENT_ROLES))
+    require(is_on_team(request.user, person))  # a release lets partners read, never write
     form = PhotoForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         actions.do_set_photo(person, None if form.cleaned_data["remove"] else form.cleaned_data["photo"],

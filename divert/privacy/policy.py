@@ -189,8 +189,8 @@ def remembered_decisions():
         _decisions.reset(token)
 
 
-def forget_decisions(**_kwargs) -> None:
-    """Drop remembered answers; connected to every write that is not an audit or accounting record."""
+def forget_decisions() -> None:
+    """Drop remembered answers (the middleware calls it on every write that could change one)."""
     cache = _decisions.get()
     if cache:
         cache.clear()
@@ -301,16 +301,40 @@ def disclose(user, person: Person, categories: Iterable[str], *, request, purpos
 
 # --- Who works with releases --------------------------------------------------------------------------------
 
-def may_manage_releases(user, person: Person) -> bool:
-    """The person's case-management team records, revokes and reads releases: the assigned case manager, and
-    supervisors and outreach workers at a provider where the person has an open enrollment."""
+def is_on_team(user, person: Person) -> bool:
+    """The person's case-management team, by seat, never by a release: the assigned case manager, and supervisors
+    and outreach workers at a provider where the person has an open enrollment. Only the team writes casework,
+    records releases, changes status or the photo; a partner reading under a release writes nothing."""
     seat = _seat(user)
     if seat is None or seat.role not in CASE_TEAM_ROLES:
         return False
+    cache = _decisions.get()
+    key = ("team", user.pk, person.pk)
+    if cache is not None and key in cache:
+        return cache[key]
     enrollments = person.enrollments.filter(provider_id=seat.agency_id, status__in=OPEN_STATUSES)
     if seat.role == Role.CASE_MANAGER:
         enrollments = enrollments.filter(case_manager_id=user.pk)
-    return enrollments.exists()
+    answer = enrollments.exists()
+    if cache is not None:
+        cache[key] = answer
+    return answer
+
+
+# The team records, revokes and reads releases.
+may_manage_releases = is_on_team
+
+
+def may_merge(user, survivor: Person, duplicate: Person) -> bool:
+    """The project manager merges any two records; a supervisor only records that are wholly their provider's, so
+    a merge never carries another provider's history into sight."""
+    seat = _seat(user)
+    if seat is None:
+        return False
+    if seat.role == Role.PROJECT_MANAGER:
+        return True
+    elsewhere = Q(person__in=[survivor.pk, duplicate.pk]) & ~Q(provider_id=seat.agency_id)
+    return seat.role == Role.SUPERVISOR and not survivor.enrollments.model.objects.filter(elsewhere).exists()
 
 
 def may_see_accounting(user, person: Person) -> bool:
@@ -357,7 +381,9 @@ def visible_referrals(user):
     if role == Role.OFFICER:
         return referral.objects.filter(referred_by=user)
     if role == Role.SERGEANT:
-        return referral.objects.filter(Q(referred_by=user) | Q(referring_agency_id=seat.agency_id))
+        # Their department's referrals, and community referrals the protocol gives sergeants to approve.
+        return referral.objects.filter(Q(referred_by=user) | Q(referring_agency_id=seat.agency_id)
+                                       | Q(door="community", approver_role=Role.SERGEANT))
     if role in (Role.CASE_MANAGER, Role.SUPERVISOR, Role.OUTREACH):
         return referral.objects.filter(Q(provider_id=seat.agency_id) | Q(provider__isnull=True))
     if role == Role.PROSECUTOR:

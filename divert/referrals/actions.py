@@ -217,16 +217,20 @@ def on_call_now(moment: datetime | None = None, provider: Agency | None = None) 
 
 @transaction.atomic
 def do_request_handoff(referral: Referral, *, actor, request=None) -> HandOff:
+    referral = _locked(referral)  # two taps at once: the second waits here and finds the first hand-off
     if referral.status not in (ReferralStatus.PENDING_INTAKE, ReferralStatus.AWAITING_APPROVAL):
         raise ValidationError(_("A case manager can only be requested for a referral that is going ahead."))
-    if hasattr(referral, "handoff"):
-        return referral.handoff
+    existing = HandOff.objects.filter(referral=referral).first()
+    if existing is not None:
+        return existing
     paged = on_call_now(provider=referral.provider)
     fallback = not paged
     if fallback:
-        # Nobody on the roster: page the supervisors, so the request reaches a person.
-        paged = list(User.objects.filter(is_active=True, memberships__active=True,
-                                         memberships__role=Role.SUPERVISOR).distinct())
+        # Nobody on the roster: page the supervisors (the referral's provider's, once it has one).
+        supervisors = Q(memberships__active=True, memberships__role=Role.SUPERVISOR)
+        if referral.provider_id:
+            supervisors &= Q(memberships__agency_id=referral.provider_id)
+        paged = list(User.objects.filter(supervisors, is_active=True).distinct())
     handoff = HandOff.objects.create(referral=referral, requested_by=actor,
                                      target_minutes=referral.protocol.handoff_target_minutes)
     handoff.paged.set(paged)
@@ -259,13 +263,16 @@ def _handoff_step(referral: Referral, *, field: str, actor, kind: str, action: s
 
 
 def do_acknowledge_handoff(referral: Referral, *, actor, request=None) -> HandOff:
-    handoff = _handoff_step(referral, field="acknowledged", actor=actor, kind=ReferralEvent.Kind.HANDOFF_ACKNOWLEDGED,
-                            action="divert.handoff.acknowledged", request=request, requires=None)
-    seat = actor.seat
-    if referral.provider_id is None and seat is not None and seat.agency.kind == AgencyKind.PROVIDER:
-        Referral.objects.filter(pk=referral.pk).update(provider=seat.agency)
-        _event(referral, ReferralEvent.Kind.PROVIDER_ASSIGNED, actor, seat.agency.name)
-    notify([referral.handoff.requested_by], kind="divert.handoff.acknowledged",
+    with transaction.atomic():
+        handoff = _handoff_step(referral, field="acknowledged", actor=actor,
+                                kind=ReferralEvent.Kind.HANDOFF_ACKNOWLEDGED, action="divert.handoff.acknowledged",
+                                request=request, requires=None)
+        seat = actor.seat
+        # The first provider to answer an unrouted referral takes it; a later answer changes nothing.
+        if seat is not None and seat.agency.kind == AgencyKind.PROVIDER and Referral.objects.filter(
+                pk=referral.pk, provider__isnull=True).update(provider=seat.agency, updated_at=timezone.now()):
+            _event(referral, ReferralEvent.Kind.PROVIDER_ASSIGNED, actor, seat.agency.name)
+    notify([handoff.requested_by], kind="divert.handoff.acknowledged",
            title=_("A case manager is on the way (%(ref)s)") % {"ref": referral.reference},
            url=_url("referral", referral.pk), channels=("inbox", "sms"), dedupe_key=f"handoff-ack:{handoff.pk}")
     return handoff
@@ -433,8 +440,9 @@ def do_link_person(referral: Referral, match: PossibleMatch, *, actor, request=N
 
 @transaction.atomic
 def do_dismiss_match(referral: Referral, match: PossibleMatch, *, actor, request=None) -> None:
-    PossibleMatch.objects.filter(pk=match.pk).update(state=PossibleMatch.State.DISMISSED, decided_by=actor,
-                                                     decided_at=timezone.now())
+    if not PossibleMatch.objects.filter(pk=match.pk, state=PossibleMatch.State.OPEN).update(
+            state=PossibleMatch.State.DISMISSED, decided_by=actor, decided_at=timezone.now()):
+        raise ValidationError(_("Someone has already decided this match."))
     _event(referral, ReferralEvent.Kind.MATCH_DISMISSED, actor)
     _audit("divert.referral.match_dismissed", referral, actor=actor, request=request)
 

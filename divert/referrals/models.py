@@ -4,7 +4,6 @@ A referral keeps the protocol version it was judged under and the eligibility an
 intake deadline is computed from the referral time and that version, never stored as a flag.
 """
 
-import uuid
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -38,6 +37,11 @@ class ChargeStatus(models.TextChoices):
     NOT_ELIGIBLE = "not_eligible", _("Found not eligible")
     FILED = "filed", _("Filed")
     DECLINED = "declined", _("Declined to file")
+
+
+# Lapsed intake on a charge the prosecutor has not yet filed or declined: the prosecutor's queue and home count.
+AWAITING_CHARGE_DECISION = (models.Q(status=ReferralStatus.INTAKE_LAPSED)
+                            & ~models.Q(charge_status__in=[ChargeStatus.FILED, ChargeStatus.DECLINED]))
 
 
 class ProbationStatus(models.TextChoices):
@@ -325,6 +329,3 @@ class PossibleMatch(models.Model):
     def __str__(self) -> str:
         return f"{self.referral.reference} ~ person {self.person_id} ({self.score:.2f})"
 
-
-def new_submission_key() -> uuid.UUID:
-    return uuid.uuid4()

@@ -18,8 +18,8 @@ from divert.audit.log import log_event
 from divert.audit.middleware import client_ip
 from divert.casework.engagement import last_substantive_contacts
 from divert.participants.matching import possible_matches
-from divert.participants.models import Door
-from divert.privacy.policy import Category, can_see, disclose, visible_referrals
+from divert.participants.models import OPEN_STATUSES, Door
+from divert.privacy.policy import Category, can_see, disclose, visible_persons, visible_referrals
 from divert.protocol.eligibility import review_checks
 from divert.protocol.models import DiversionProtocol
 
@@ -38,7 +38,7 @@ from .forms import (
     ReviewForm,
     provider_agencies,
 )
-from .models import ChargeStatus, OnCallShift, PossibleMatch, Referral, ReferralStatus
+from .models import AWAITING_CHARGE_DECISION, ChargeStatus, OnCallShift, PossibleMatch, Referral, ReferralStatus
 
 OFFICER_ROLES = (Role.OFFICER, Role.SERGEANT)
 PAGE_SIZE = 25
@@ -86,8 +86,8 @@ def _detail_context(request: HttpRequest, referral: Referral, **bound) -> dict:
     case_team = actions.is_case_team(user, referral)
     is_prosecutor = actions.may_review(user, referral)
     context = {
-        "referral": referral, "now": timezone.now(), "handoff": getattr(referral, "handoff", None),
-        "case_team": case_team, "is_prosecutor": is_prosecutor, "lapsed": referral.status == "intake_lapsed",
+        "referral": referral, "handoff": getattr(referral, "handoff", None), "case_team": case_team,
+        "is_prosecutor": is_prosecutor, "lapsed": referral.status == ReferralStatus.INTAKE_LAPSED,
         "is_referrer": referral.referred_by_id == user.pk,
         "sees_everything": case_team or user.has_role(Role.PROJECT_MANAGER),
         "events": referral.events.select_related("actor"),
@@ -105,8 +105,9 @@ def _detail_context(request: HttpRequest, referral: Referral, **bound) -> dict:
             ChargeStatus.HELD, ChargeStatus.ACCEPTED):
         context["charge_form"] = ChargeDecisionForm()
     if case_team:
+        # Only known people this team may know of: a match never reveals another provider's participant.
         context["matches"] = list(referral.possible_matches.select_related("person")
-                                  .filter(state=PossibleMatch.State.OPEN))
+                                  .filter(state=PossibleMatch.State.OPEN, person__in=visible_persons(user)))
         if referral.status in (ReferralStatus.PENDING_INTAKE, ReferralStatus.INTAKE_LAPSED):
             context["extension_form"] = ExtensionForm()
     if actions.may_manage_intake(user, referral) and referral.is_open:
@@ -325,8 +326,7 @@ QUEUES = {
     "review": (_("Arrest diversions to review"), {Role.PROSECUTOR},
                lambda u: Q(door=Door.ARREST_DIVERSION, charge_status=ChargeStatus.HELD, decided_at__isnull=True)),
     "lapsed": (_("Intake not completed by the deadline"), {Role.PROSECUTOR, Role.PROJECT_MANAGER},
-               lambda u: Q(status=ReferralStatus.INTAKE_LAPSED)
-               & ~Q(charge_status__in=[ChargeStatus.FILED, ChargeStatus.DECLINED])),
+               lambda u: AWAITING_CHARGE_DECISION),
     "intake": (_("Awaiting intake"), set(CASE_MANAGEMENT_ROLES) | {Role.PROJECT_MANAGER},
                lambda u: Q(status__in=[ReferralStatus.PENDING_INTAKE, ReferralStatus.INTAKE_LAPSED])),
     "matches": (_("Possible matches to check"), set(CASE_MANAGEMENT_ROLES),
@@ -348,7 +348,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     if key not in dict(queues):
         raise Http404
     referrals = visible_referrals(request.user).filter(QUEUES[key][2](request.user)).distinct()
-    referrals = referrals.select_related("protocol", "provider").prefetch_related("offenses")
+    referrals = referrals.select_related("protocol", "person")
     door = request.GET.get("door", "")
     if door in Door.values:
         referrals = referrals.filter(door=door)
@@ -367,21 +367,14 @@ ENGAGEMENT_DAYS = 90
 
 def _mark_engagement(request: HttpRequest, referrals) -> None:
     """For officers: whether each referred person engaged lately, only where a release naming them allows status."""
-    allowed = {}
-    for referral in referrals:
-        referral.engaged = None
-        if referral.person_id and referral.person_id not in allowed:
-            allowed[referral.person_id] = can_see(request.user, referral.person, Category.STATUS)
-    shown = [pid for pid, decision in allowed.items() if decision]
-    if not shown:
-        return
+    ids = {r.person_id for r in referrals if r.person_id}
+    shown = set(visible_persons(request.user, Category.STATUS).filter(pk__in=ids).values_list("pk", flat=True))
     since = timezone.now() - timedelta(days=ENGAGEMENT_DAYS)
-    last = last_substantive_contacts(shown)
+    last = last_substantive_contacts(shown) if shown else {}
     for referral in referrals:
-        if allowed.get(referral.person_id):
-            referral.engaged = bool(last.get(referral.person_id) and last[referral.person_id] >= since)
-    for person_id in shown:
-        person = next(r.person for r in referrals if r.person_id == person_id)
+        referral.engaged = (bool(last.get(referral.person_id) and last[referral.person_id] >= since)
+                            if referral.person_id in shown else None)
+    for person in {r.person_id: r.person for r in referrals if r.person_id in shown}.values():
         disclose(request.user, person, [Category.STATUS], request=request, purpose="officer's referral status")
 
 
@@ -472,8 +465,7 @@ def _lookup_answer(request: HttpRequest, data: dict) -> dict | None:
     if len(allowed) != 1:
         return None
     person, decision = allowed[0]
-    enrollment = person.enrollments.filter(status__in=["pending_intake", "active", "inactive", "in_the_wind"]) \
-        .select_related("case_manager", "provider").first()
+    enrollment = person.enrollments.filter(status__in=OPEN_STATUSES).select_related("case_manager", "provider").first()
     if enrollment is None:
         return None
     disclose(request.user, person, [Category.STATUS], request=request, purpose="officer lookup")

@@ -10,14 +10,17 @@ from divert.audit.models import AuditEvent
 from divert.participants.models import OPEN_STATUSES, Enrollment, EnrollmentStatus
 from divert.privacy.policy import visible_persons, visible_referrals
 from divert.protocol.models import DiversionProtocol, caseload_limits
-from divert.referrals.models import ChargeStatus, ReferralStatus
+from divert.referrals.models import AWAITING_CHARGE_DECISION, ChargeStatus, ReferralStatus
 
 
 def _awaiting_intake(user) -> dict:
-    referrals = visible_referrals(user).filter(status__in=[ReferralStatus.PENDING_INTAKE,
-                                                          ReferralStatus.INTAKE_LAPSED]).select_related("protocol")
-    return {"awaiting_intake": referrals.order_by("referred_at")[:10], "awaiting_intake_count": referrals.count(),
-            "matches_to_check": visible_referrals(user).filter(possible_matches__state="open").distinct().count()}
+    visible = visible_referrals(user)
+    referrals = visible.filter(status__in=[ReferralStatus.PENDING_INTAKE, ReferralStatus.INTAKE_LAPSED])
+    # The deadline is computed (protocol days plus any extension), so sort the oldest referrals by it in Python.
+    oldest = list(referrals.select_related("protocol").order_by("referred_at")[:200])
+    return {"awaiting_intake": sorted(oldest, key=lambda r: r.intake_deadline)[:10],
+            "awaiting_intake_count": referrals.count(),
+            "matches_to_check": visible.filter(possible_matches__state="open").distinct().count()}
 
 
 def _officer(user, seat) -> dict:
@@ -33,8 +36,7 @@ def _prosecutor(user, seat) -> dict:
     referrals = visible_referrals(user)
     return {
         "to_review": referrals.filter(door="arrest", charge_status=ChargeStatus.HELD, decided_at__isnull=True).count(),
-        "lapsed": referrals.filter(status=ReferralStatus.INTAKE_LAPSED,
-                                   charge_status__in=[ChargeStatus.HELD, ChargeStatus.ACCEPTED]).count(),
+        "lapsed": referrals.filter(AWAITING_CHARGE_DECISION).count(),
         "approvals_waiting": referrals.filter(status=ReferralStatus.AWAITING_APPROVAL,
                                               approver_role=Role.PROSECUTOR).count(),
     }
@@ -63,7 +65,6 @@ def _case_manager(user, seat) -> dict:
         "caseload_size": size,
         "caseload_warning": size >= warning,
         "caseload_over": size > maximum,
-        "warning": warning, "maximum": maximum,
         "status_counts": _status_counts(Enrollment.objects.filter(case_manager=user)),
         **_awaiting_intake(user),
     }
@@ -104,7 +105,7 @@ def _project_manager(user, seat) -> dict:
         "referral_outcomes": [(label, outcomes.get(value, 0)) for value, label in ReferralStatus.choices],
         "status_counts": _status_counts(enrollments),
         "by_door": [(Enrollment(door=row["door"]).get_door_display(), row["n"]) for row in by_door],
-        "recent_events": AuditEvent.objects.order_by("-id")[:10],
+        "recent_events": AuditEvent.objects.select_related("agency").order_by("-id")[:10],
         "people_count": visible_persons(user).count(),
     }
 

@@ -3,10 +3,10 @@
 from django import template
 
 from divert.audit.log import log_event
-from divert.casework.actions_contacts import is_on_team, latest_partner_summary
+from divert.casework.actions_contacts import latest_partner_summary
 from divert.casework.models import Task
 from divert.casework.timeline import shown_categories, timeline_for
-from divert.privacy.policy import Category, can_see, disclose
+from divert.privacy.policy import Category, can_see, disclose, is_on_team
 
 register = template.Library()
 

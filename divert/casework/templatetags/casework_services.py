@@ -4,7 +4,7 @@ from django.urls import reverse
 from divert.audit.log import log_event
 from divert.casework import actions_services as actions
 from divert.casework.models import Expense, ServiceReferral
-from divert.privacy.policy import Category, disclose
+from divert.privacy.policy import Category, disclose, is_on_team
 
 register = template.Library()
 
@@ -32,7 +32,7 @@ def person_services(context, person) -> dict:
     # Shown under a release (not by seat): written to the accounting, with the Part 2 notice when it applies.
     notice = disclose(user, person, sorted(shown), request=request,
                       purpose="service referrals and funds") if shown else None
-    on_team = actions.is_on_team(user, person)
+    on_team = is_on_team(user, person)
     return {"show": True, "person": person, "referrals": referrals, "expenses": expenses, "may_funds": may_funds,
             "on_team": on_team, "notice": notice,
             "new_referral_url": reverse("service_referral_new", args=[person.pk]) if on_team else "",

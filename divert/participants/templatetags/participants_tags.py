@@ -1,7 +1,8 @@
 from django import template
 
-from divert.participants.access import may_assign, may_change_status, may_merge
-from divert.privacy.policy import Category, can_see
+from divert.accounts.roles import Role
+from divert.participants.access import may_assign, may_change_status
+from divert.privacy.policy import Category, can_see, is_on_team
 
 register = template.Library()
 
@@ -17,5 +18,6 @@ def enrollment_history(user, person) -> dict:
     )
     rows = [{"enrollment": e, "may_change_status": may_change_status(user, e), "may_assign": may_assign(user, e)}
             for e in enrollments]
-    return {"may_see_status": True, "person": person, "rows": rows, "may_merge": may_merge(user),
-            "may_edit_photo": bool(can_see(user, person, Category.CASEWORK))}
+    return {"may_see_status": True, "person": person, "rows": rows,
+            "may_merge": user.has_role(Role.SUPERVISOR, Role.PROJECT_MANAGER),
+            "may_edit_photo": is_on_team(user, person)}

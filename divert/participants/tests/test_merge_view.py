@@ -77,3 +77,17 @@ def test_bad_input_is_refused(supervisor_sue, participant, duplicate, agencies, 
     hidden.refresh_from_db()
     assert duplicate.merged_into is None and hidden.merged_into is None
     assert not AuditEvent.objects.filter(action="divert.person.merged").exists()
+
+
+def test_a_supervisor_may_not_merge_in_another_providers_history(supervisor_sue, participant, agencies, login):
+    from divert.participants.models import Door, Enrollment, Person
+    elsewhere = Person.objects.create(first_name="Alex", last_name="Zyxcanary")
+    Enrollment.objects.create(person=elsewhere, door=Door.SOCIAL_CONTACT, provider=agencies.other_provider,
+                              status="exited", referred_on="2025-01-01")
+    Enrollment.objects.create(person=elsewhere, door=Door.SOCIAL_CONTACT, provider=agencies.provider,
+                              status="active", referred_on="2026-02-01")
+    client = login(supervisor_sue)
+    response = client.post(f"/people/{participant.pk}/merge/", {"duplicate": elsewhere.pk, "reason": "same"})
+    assert response.status_code == 403
+    elsewhere.refresh_from_db()
+    assert elsewhere.merged_into_id is None

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from divert.participants.models import EnrollmentStatus
 from divert.privacy.actions import RecipientChoice, do_record_release, do_revoke_release
-from divert.privacy.policy import Category, can_see, remembered_decisions
+from divert.privacy.middleware import one_request
+from divert.privacy.policy import Category, can_see
 
 
 def _release(person, agency, actor):
@@ -24,7 +25,7 @@ def _release(person, agency, actor):
 
 
 def test_answers_are_remembered_within_a_request(case_manager_cam, participant):
-    with remembered_decisions():
+    with one_request():
         assert can_see(case_manager_cam, participant, Category.CASEWORK)
         with CaptureQueriesContext(connection) as queries:
             for _ in range(5):
@@ -33,7 +34,7 @@ def test_answers_are_remembered_within_a_request(case_manager_cam, participant):
 
 
 def test_a_write_forgets_them_at_once(case_manager_cam, officer_olivia, participant, agencies):
-    with remembered_decisions():
+    with one_request():
         assert not can_see(officer_olivia, participant, Category.STATUS)
         release = _release(participant, agencies.police, case_manager_cam)
         assert can_see(officer_olivia, participant, Category.STATUS)
@@ -48,5 +49,22 @@ def test_a_write_forgets_them_at_once(case_manager_cam, officer_olivia, particip
 
 def test_outside_a_request_nothing_is_remembered(case_manager_cam, participant):
     assert can_see(case_manager_cam, participant, Category.CASEWORK)
-    participant.enrollments.update(status=EnrollmentStatus.EXITED)  # a bulk update sends no signal
+    participant.enrollments.update(status=EnrollmentStatus.EXITED)
     assert not can_see(case_manager_cam, participant, Category.CASEWORK)
+
+
+def test_a_bulk_write_in_a_request_forgets_them_too(case_manager_cam, participant):
+    with one_request():
+        assert can_see(case_manager_cam, participant, Category.CASEWORK)
+        participant.enrollments.update(status=EnrollmentStatus.EXITED)  # no model signal: the SQL write counts
+        assert not can_see(case_manager_cam, participant, Category.CASEWORK)
+
+
+def test_reads_that_write_audit_rows_keep_them(case_manager_cam, participant):
+    from divert.audit.log import log_event
+    with one_request():
+        can_see(case_manager_cam, participant, Category.CASEWORK)
+        log_event("divert.person.viewed", actor=case_manager_cam, person=participant)
+        with CaptureQueriesContext(connection) as queries:
+            can_see(case_manager_cam, participant, Category.CASEWORK)
+        assert len(queries) == 0

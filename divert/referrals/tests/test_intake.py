@@ -13,8 +13,12 @@ from .factories import arrest_referral
 
 
 @pytest.fixture
-def known_person(db):
-    return Person.objects.create(first_name="Robyn", last_name="Quillfeather", date_of_birth=date(1990, 4, 2))
+def known_person(agencies):
+    """Someone the provider worked with before (exited): re-engaging them must never make a second record."""
+    person = Person.objects.create(first_name="Robyn", last_name="Quillfeather", date_of_birth=date(1990, 4, 2))
+    Enrollment.objects.create(person=person, door="social", provider=agencies.provider, status="exited",
+                              referred_on="2024-01-01", exited_on="2025-01-01")
+    return person
 
 
 def test_a_new_referral_finds_the_known_person(protocol, officer_olivia, known_person, case_manager_cam, login):
@@ -23,6 +27,19 @@ def test_a_new_referral_finds_the_known_person(protocol, officer_olivia, known_p
     assert match.person == known_person and match.score >= 0.75
     page = login(case_manager_cam).get(reverse("referral", args=[referral.pk])).content.decode()
     assert "Possible matches with people already known" in page and "Robyn Quillfeather" in page
+
+
+def test_a_match_never_reveals_another_providers_participant(protocol, officer_olivia, known_person, agencies,
+                                                            outsider_oscar, login):
+    known_person.enrollments.update(provider=agencies.other_provider)
+    referral = arrest_referral(protocol, officer_olivia)
+    assert PossibleMatch.objects.filter(referral=referral).exists()  # recorded, for whoever may know the person
+    from conftest import make_user
+    cam_here = make_user("case_manager_here", "case_manager", agencies.provider)
+    page = login(cam_here).get(reverse("referral", args=[referral.pk])).content.decode()
+    assert "Robyn" not in page and "Possible matches" not in page
+    page = login(outsider_oscar).get(reverse("referral", args=[referral.pk])).content.decode()
+    assert "Robyn Quillfeather" in page  # the other provider's own former participant
 
 
 def test_the_officer_learns_nothing_about_matches(protocol, officer_olivia, known_person, login):

@@ -31,7 +31,7 @@
       var key = store.key(i);
       if (key && key.indexOf(PREFIX) === 0) {
         var draft = read(store, key);
-        if (!draft || draft.fields.submission_key === submissionKey) { store.removeItem(key); }
+        if (!draft || !draft.fields || draft.fields.submission_key === submissionKey) { store.removeItem(key); }
       }
     }
   }
