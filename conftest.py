@@ -102,3 +102,17 @@ for _name in PERSONAS:
         return getattr(personas, _name)
 
     globals()[_name] = pytest.fixture(_fixture, name=_name)
+
+
+@pytest.fixture
+def require_pdf():
+    """Skip a PDF test where the server has no Pango (as on a bare machine); CI sets DIVERT_REQUIRE_PDF=1."""
+    import os
+
+    from divert.lib.pdf import pdf_available
+
+    if not pdf_available():
+        reason = "WeasyPrint cannot load the Pango library (apt-get install libpango-1.0-0 libpangoft2-1.0-0)"
+        if os.environ.get("DIVERT_REQUIRE_PDF") == "1":
+            pytest.fail(f"DIVERT_REQUIRE_PDF=1 but {reason}", pytrace=False)
+        pytest.skip(reason)

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "divert.privacy",
     "divert.referrals",
     "divert.casework",
+    "divert.coordination",
     "divert.web",
     "divert.demo",
 ]
@@ -291,7 +292,8 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("DIVERT_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint and fontTools narrate every step of every PDF at INFO.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 DIVERT_SITE_NAME = os.environ.get("DIVERT_SITE_NAME", "Divert")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("divert.participants.urls")),
     path("", include("divert.privacy.urls")),
     path("", include("divert.casework.urls")),
+    path("", include("divert.coordination.urls")),
     path("protocol/", include("divert.protocol.urls")),
     path("inbox/", include("divert.notify.urls")),
     path("accounts/", include("allauth.urls")),

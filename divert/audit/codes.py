@@ -106,5 +106,13 @@ TEXT = {
 }
 
 
+def register(codes: dict) -> None:
+    """Add an app's codes (its start-up calls this); a code is named once, by one app."""
+    clashes = set(codes) & set(TEXT)
+    if clashes and any(TEXT[c] != codes[c] for c in clashes):
+        raise ValueError(f"audit codes named twice: {sorted(clashes)}")
+    TEXT.update(codes)
+
+
 def describe(action: str) -> str:
     return str(TEXT.get(action, action))

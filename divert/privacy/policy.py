@@ -33,8 +33,10 @@ from divert.participants.models import OPEN_STATUSES, Person
 from divert.privacy.categories import Category
 from divert.privacy.models import Disclosure, ReleaseOfInformation, ReleaseRecipient, Revocation
 
-__all__ = ["Category", "Decision", "Grant", "can_see", "disclose", "grants_for", "may_manage_releases",
-           "may_see_accounting", "may_see_release", "visible_persons", "visible_referrals", "REDISCLOSURE_NOTICE"]
+__all__ = ["Category", "Decision", "Grant", "can_see", "disclose", "disclose_to_agency", "grants_for",
+           "may_manage_releases",
+           "may_see_accounting", "may_see_release", "release_for_agency", "visible_persons", "visible_referrals",
+           "REDISCLOSURE_NOTICE"]
 
 
 @dataclass(frozen=True)
@@ -297,6 +299,48 @@ def disclose(user, person: Person, categories: Iterable[str], *, request, purpos
             log_event("divert.disclosure.made", request=request, actor=user, person=person, target=disclosure,
                       category=category, consent=release, details={"purpose": disclosure.purpose})
     return str(REDISCLOSURE_NOTICE) if part2_disclosed else None
+
+
+# --- Documents sent outside: letters to courts and probation ------------------------------------------------
+
+def release_for_agency(person: Person, agency, categories: Iterable[str]) -> ReleaseOfInformation | None:
+    """The release in effect today that names `agency` as a whole (courts and probation have no seats here) and
+    opens every one of `categories` for this person; None when none does. A letter is refused without one."""
+    wanted = set(categories)
+    today = timezone.localdate()
+    candidates = (ReleaseOfInformation.objects.filter(person_id=person.pk, recipients__agency=agency,
+                                                      recipients__role="")
+                  .distinct().order_by("-starts_on", "-id")
+                  .prefetch_related("recipients", Prefetch(
+                      "revocations", queryset=Revocation.objects.prefetch_related("recipients"))))
+    for release in candidates:
+        if not any(rr.agency_id == agency.pk and rr.role == "" for rr in release.effective_recipients_on(today)):
+            continue
+        if wanted <= release.effective_categories_on(today):
+            return release
+    return None
+
+
+def disclose_to_agency(actor, person: Person, agency, release: ReleaseOfInformation, categories: Iterable[str], *,
+                       request, purpose: str) -> str | None:
+    """Log a document sent to an agency under `release` (the accounting of disclosures); returns the Part 2
+    redisclosure notice when substance-use information went with it. Refuses categories the release does not open
+    today, so a caller cannot log (or send) more than the consent allows."""
+    from divert.audit.log import log_event
+
+    shown = list(dict.fromkeys(categories))
+    if release_for_agency(person, agency, shown) is None or release.person_id != person.pk:
+        raise PermissionError("no release in effect names this recipient for this information")
+    part2 = Category.SUD in shown
+    disclosure = Disclosure.objects.create(
+        release=release, person=person, recipient=None, recipient_agency=agency, categories=shown,
+        purpose=purpose[:300], part2=part2,
+        request_id=getattr(request, "request_id", "") if request is not None else "")
+    for category in shown:
+        log_event("divert.disclosure.made", request=request, actor=actor, person=person, target=disclosure,
+                  category=category, consent=release, details={"purpose": disclosure.purpose,
+                                                                "recipient_agency": agency.pk})
+    return str(REDISCLOSURE_NOTICE) if part2 else None
 
 
 # --- Who works with releases --------------------------------------------------------------------------------

@@ -1,0 +1,5 @@
+"""Audit codes of the coordination app's letters area (registered with divert.audit.codes at start-up)."""
+
+from django.utils.translation import gettext_lazy as _  # noqa: F401
+
+CODES: dict = {}

@@ -1,0 +1,2 @@
+"""Coordination models: legal."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""Coordination models: letters."""
+__all__: list[str] = []

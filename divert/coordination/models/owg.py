@@ -1,0 +1,2 @@
+"""Coordination models: owg."""
+__all__: list[str] = []

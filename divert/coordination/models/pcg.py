@@ -1,0 +1,2 @@
+"""Coordination models: pcg."""
+__all__: list[str] = []
