@@ -328,6 +328,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 DIVERT_SMS_BACKEND = os.environ.get("DIVERT_SMS_BACKEND", "console").strip()
 DIVERT_SMS_WEBHOOK_URL = os.environ.get("DIVERT_SMS_WEBHOOK_URL", "").strip()
 DIVERT_SMS_WEBHOOK_TOKEN = envsecret("DIVERT_SMS_WEBHOOK_TOKEN") or ""
+# Daily digests go out on the first `divert tick` at or after this local hour (0-23).
+DIVERT_DIGEST_HOUR = envint("DIVERT_DIGEST_HOUR", 7)
+if not 0 <= DIVERT_DIGEST_HOUR <= 23:
+    raise ImproperlyConfigured("DIVERT_DIGEST_HOUR must be an hour from 0 to 23")
+# Agreement renewal reminders (MOU, resolution) go to project managers; also to site administrators if set.
+DIVERT_RENEWAL_REMINDERS_TO_SITE_ADMIN = envbool("DIVERT_RENEWAL_REMINDERS_TO_SITE_ADMIN", False)
 
 
 def production_problems() -> list[str]:

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from divert.accounts.roles import Role
@@ -14,6 +15,8 @@ class NavItem:
     label: str
     roles: frozenset[str] | None = None  # None: every seat
     staff_only: bool = False
+    # Dotted path of `f(user) -> bool` for a link that depends on more than the seat (a higher app's rule).
+    shown_if: str | None = None
 
 
 NAV_ITEMS = [
@@ -31,6 +34,12 @@ NAV_ITEMS = [
                                                             Role.PROJECT_MANAGER})),
     NavItem("funds_ledger", _("Funds"), frozenset({Role.SUPERVISOR, Role.PROJECT_MANAGER})),
     NavItem("on_call", _("On call"), frozenset({Role.OUTREACH, Role.CASE_MANAGER, Role.SUPERVISOR})),
+    NavItem("coordination", _("Coordination"), frozenset({Role.CASE_MANAGER, Role.SUPERVISOR, Role.PROSECUTOR,
+                                                           Role.DEFENDER, Role.PROJECT_MANAGER})),
+    NavItem("owg", _("Work group"), frozenset({Role.OFFICER, Role.SERGEANT, Role.OUTREACH, Role.CASE_MANAGER,
+                                               Role.SUPERVISOR, Role.PROSECUTOR, Role.DEFENDER,
+                                               Role.PROJECT_MANAGER})),
+    NavItem("pcg", _("Policy group"), shown_if="divert.coordination.actions_pcg.may_read_pcg"),
     NavItem("protocol:index", _("Protocol"), frozenset({Role.PROJECT_MANAGER})),
     NavItem("audit_log", _("Audit log"), frozenset({Role.PROJECT_MANAGER})),
     NavItem("admin:index", _("Administration"), frozenset({Role.SITE_ADMIN}), staff_only=True),
@@ -48,13 +57,16 @@ class NavLink:
 def navigation_for(user, path: str) -> list[NavLink]:
     role = user.role
     links = []
-    all_urls = [reverse(item.url_name) for item in NAV_ITEMS]
+    urls = {item.url_name: reverse(item.url_name) for item in NAV_ITEMS}
+    all_urls = list(urls.values())
     for item in NAV_ITEMS:
         if item.roles is not None and role not in item.roles:
             continue
         if item.staff_only and not user.is_staff:
             continue
-        url = reverse(item.url_name)
+        if item.shown_if and not import_string(item.shown_if)(user):
+            continue
+        url = urls[item.url_name]
         current = path == url if url == "/" else path.startswith(url) and not any(
             other != url and other.startswith(url) and path.startswith(other) for other in all_urls)
         links.append(NavLink(url, item.label, current))

@@ -2,10 +2,11 @@
 
 from datetime import datetime
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from divert.accounts.roles import CASE_MANAGEMENT_ROLES
 from divert.notify.actions import notify
 
 from .models import Task
@@ -18,7 +19,18 @@ def send_task_reminders(now: datetime | None = None) -> int:
     sent = 0
     for task in due.iterator():
         title = _("A task is due today") if task.due_on == today else _("A task is overdue")
-        if notify([task.assigned_to], kind="divert.task.due", title=title, url=reverse("tasks"),
+        if notify([task.assigned_to], kind="divert.task.due", title=title, url=_task_list_for(task.assigned_to),
                   channels=("inbox",), dedupe_key=f"task-due:{task.pk}:{task.due_on.isoformat()}"):
             sent += 1
     return sent
+
+
+def _task_list_for(user) -> str:
+    """Where the worker finds their tasks. Seats outside case management hold only tasks the Operational Work Group
+    gave them (action items), listed on the OWG page: the task list is not theirs to open."""
+    if user.has_role(*CASE_MANAGEMENT_ROLES):
+        return reverse("tasks")
+    try:
+        return reverse("owg")
+    except NoReverseMatch:
+        return reverse("home")

@@ -23,6 +23,10 @@ from divert.accounts.seats import DEMO_LOGINS, DEMO_PASSWORD
 from divert.audit.log import log_event
 from divert.demo.seed_assessment import seed_assessment
 from divert.demo.seed_contacts import seed_contacts
+from divert.demo.seed_legal import seed_legal
+from divert.demo.seed_letters import seed_letters
+from divert.demo.seed_owg import seed_owg
+from divert.demo.seed_pcg import seed_pcg
 from divert.demo.seed_referrals import seed_enrolled_referrals, seed_on_call, seed_open_referrals, seed_protocol
 from divert.demo.seed_releases import seed_releases
 from divert.demo.seed_services import seed_services
@@ -121,6 +125,14 @@ def seed_site(participants: int, seed: int, today: date | None = None,
         seed_contacts(random.Random(seed + 6), fake, today)
         announce("releases of information and consents")
         seed_releases(random.Random(seed + 7), fake, today)
+        announce("legal matters and charge coordination")
+        seed_legal(random.Random(seed + 11), fake, today)
+        announce("the policy coordinating group")
+        seed_pcg(random.Random(seed + 8), fake, today)
+        announce("court and probation releases, and letters")
+        seed_letters(random.Random(seed + 9), fake, today)
+        announce("a year of the Operational Work Group")
+        seed_owg(random.Random(seed + 10), fake, today)
         announce("saving")
         log_event("divert.demo.seeded", details={"participants": participants, "seed": seed,
                                                  "referrals": referrals})
@@ -282,7 +294,7 @@ def _enrollment(rng, person, providers, case_managers, referred, status, today, 
     )
 
 
-PARTICIPANT_APPS = ("referrals", "casework", "privacy", "participants")
+PARTICIPANT_APPS = ("referrals", "casework", "coordination", "privacy", "participants")
 
 
 def clear_participants() -> None:

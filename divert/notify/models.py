@@ -11,6 +11,8 @@ class Delivery(models.TextChoices):
     SENT = "sent", _("sent")
     FAILED = "failed", _("failed")
     NO_ADDRESS = "no_address", _("no address")
+    HELD_FOR_DIGEST = "digest", _("held for the daily digest")
+    TURNED_OFF = "off", _("turned off by the recipient")
 
 
 class Notification(models.Model):
@@ -42,3 +44,51 @@ class Notification(models.Model):
     @property
     def unread(self) -> bool:
         return self.read_at is None
+
+
+class EmailPreference(models.TextChoices):
+    EACH = "each", _("Each time")
+    DIGEST = "digest", _("A daily digest")
+    NONE = "none", _("No email")
+
+
+class SMSPreference(models.TextChoices):
+    URGENT = "urgent", _("Urgent only (a hand-off: an officer is waiting)")
+    NONE = "none", _("No text messages")
+
+
+class NotificationPreference(models.Model):
+    """How a user wants to hear about notifications beyond the inbox, which always has them. No row: the defaults."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="notification_preference")
+    email = models.CharField(_("email"), max_length=10, choices=EmailPreference.choices, default=EmailPreference.EACH)
+    sms = models.CharField(_("text messages"), max_length=10, choices=SMSPreference.choices,
+                           default=SMSPreference.URGENT)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(email__in=EmailPreference.values), name="preference_email_valid"),
+            models.CheckConstraint(condition=models.Q(sms__in=SMSPreference.values), name="preference_sms_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"email {self.email}, sms {self.sms} for {self.user_id}"
+
+
+class Digest(models.Model):
+    """One daily digest email to one user: at most one a day (the constraint is the lock between two ticks)."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests")
+    day = models.DateField(_("day"))
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    count = models.PositiveIntegerField(_("notifications listed"), default=0)
+    status = models.CharField(_("email"), max_length=20, choices=Delivery.choices, default=Delivery.NOT_SENT)
+
+    class Meta:
+        ordering = ["-day", "-id"]
+        constraints = [models.UniqueConstraint(fields=["recipient", "day"], name="one_digest_per_user_per_day")]
+
+    def __str__(self) -> str:
+        return f"digest of {self.day} for {self.recipient_id}"

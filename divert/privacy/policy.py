@@ -7,13 +7,16 @@ Entry points:
 - ``disclose(user, person, categories, request=...)``: log what a partner was just shown under a consent
   (the accounting of disclosures) and get the Part 2 redisclosure notice when it applies.
 - ``may_manage_releases``, ``may_see_accounting``, ``may_see_release``: who works with releases.
+- ``visible_legal_matters(user, person=None)``: the legal matters this user may read (category: legal).
 
 A person's identity is visible to anyone who may see any other category of theirs, and to nobody else:
 denied means 404, so a page never reveals that a person exists to someone who may not know it.
 
 Access is granted by *grants*: each is a reason, the categories it opens and the persons it covers. Seats
-give the case-management team and the project manager their grants; everyone else (police, prosecutors,
-defenders, other providers) gets grants only from releases of information in effect today that name their
+give the case-management team and the project manager their grants; the liaison prosecutor sees the legal category
+(and so identity) of persons with a matter of their office, the defender of persons with a matter their agency
+defends, and through those grants only those matters; everyone else (police, other providers), and prosecutors and
+defenders for anything more, gets grants only from releases of information in effect today that name their
 agency or seat. Substance-use treatment information (Part 2) reaches a partner only through a Part 2 or
 criminal-justice referral consent that names them.
 """
@@ -35,8 +38,8 @@ from divert.privacy.models import Disclosure, ReleaseOfInformation, ReleaseRecip
 
 __all__ = ["Category", "Decision", "Grant", "can_see", "disclose", "disclose_to_agency", "grants_for",
            "may_manage_releases",
-           "may_see_accounting", "may_see_release", "release_for_agency", "visible_persons", "visible_referrals",
-           "REDISCLOSURE_NOTICE"]
+           "may_see_accounting", "may_see_release", "release_for_agency", "visible_legal_matters", "visible_persons",
+           "visible_referrals", "REDISCLOSURE_NOTICE"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,9 @@ class Grant:
     consent: object | None = None
     # When known, the persons as ids: can_see answers without a query (consent grants cover one person).
     person_ids: frozenset[int] | None = None
+    # For a grant of the legal category that opens only some of a person's matters (a prosecutor's office, a
+    # defender's clients): those matters, as a filter on LegalMatter. None: all the matters of the persons covered.
+    legal_matters: Q | None = None
 
 
 CASE_TEAM_CATEGORIES = frozenset(
@@ -118,11 +124,40 @@ def _project_manager_grants(user, seat) -> list[Grant]:
                   Q(enrollments__isnull=False))]
 
 
+# --- Legal matters: the prosecutor's office and the defender's clients -------------------------------------------
+# LegalMatter lives in coordination, a higher app: these grants name it only through the reverse relation
+# `legal_matters` and `apps.get_model`, never by import.
+
+def _legal_matters_installed() -> bool:
+    from django.apps import apps
+
+    return apps.is_installed("divert.coordination")
+
+
+def _office_matters_grant(reason: str, field: str, agency_id: int) -> list[Grant]:
+    if not _legal_matters_installed():
+        return []
+    return [Grant(reason, frozenset({Category.LEGAL}), Q(**{f"legal_matters__{field}": agency_id}),
+                  legal_matters=Q(**{field: agency_id}))]
+
+
+def _prosecutor_grants(user, seat) -> list[Grant]:
+    # The liaison prosecutor holds the charging decision on their office's matters and coordinates them with the
+    # plan (lead-programs.md §7.1): they see those matters, and who the person is. Nothing else comes with it.
+    return _office_matters_grant("prosecutor for their office's matters", "prosecuting_agency_id", seat.agency_id)
+
+
+def _defender_grants(user, seat) -> list[Grant]:
+    return _office_matters_grant("defender for their clients", "defending_agency_id", seat.agency_id)
+
+
 _GRANTS_BY_ROLE: dict[str, Callable] = {
     Role.CASE_MANAGER: _case_manager_grants,
     Role.SUPERVISOR: _provider_team_grants,
     Role.OUTREACH: _provider_team_grants,
     Role.PROJECT_MANAGER: _project_manager_grants,
+    Role.PROSECUTOR: _prosecutor_grants,
+    Role.DEFENDER: _defender_grants,
 }
 
 
@@ -303,22 +338,23 @@ def disclose(user, person: Person, categories: Iterable[str], *, request, purpos
 
 # --- Documents sent outside: letters to courts and probation ------------------------------------------------
 
+def _release_covers_agency(release: ReleaseOfInformation, person: Person, agency, categories: Iterable[str]) -> bool:
+    today = timezone.localdate()
+    return (release.person_id == person.pk
+            and any(rr.agency_id == agency.pk and rr.role == "" for rr in release.effective_recipients_on(today))
+            and set(categories) <= release.effective_categories_on(today))
+
+
 def release_for_agency(person: Person, agency, categories: Iterable[str]) -> ReleaseOfInformation | None:
     """The release in effect today that names `agency` as a whole (courts and probation have no seats here) and
     opens every one of `categories` for this person; None when none does. A letter is refused without one."""
     wanted = set(categories)
-    today = timezone.localdate()
     candidates = (ReleaseOfInformation.objects.filter(person_id=person.pk, recipients__agency=agency,
                                                       recipients__role="")
                   .distinct().order_by("-starts_on", "-id")
                   .prefetch_related("recipients", Prefetch(
                       "revocations", queryset=Revocation.objects.prefetch_related("recipients"))))
-    for release in candidates:
-        if not any(rr.agency_id == agency.pk and rr.role == "" for rr in release.effective_recipients_on(today)):
-            continue
-        if wanted <= release.effective_categories_on(today):
-            return release
-    return None
+    return next((release for release in candidates if _release_covers_agency(release, person, agency, wanted)), None)
 
 
 def disclose_to_agency(actor, person: Person, agency, release: ReleaseOfInformation, categories: Iterable[str], *,
@@ -329,8 +365,8 @@ def disclose_to_agency(actor, person: Person, agency, release: ReleaseOfInformat
     from divert.audit.log import log_event
 
     shown = list(dict.fromkeys(categories))
-    if release_for_agency(person, agency, shown) is None or release.person_id != person.pk:
-        raise PermissionError("no release in effect names this recipient for this information")
+    if not _release_covers_agency(release, person, agency, shown):
+        raise PermissionError("this release does not name this recipient for this information today")
     part2 = Category.SUD in shown
     disclosure = Disclosure.objects.create(
         release=release, person=person, recipient=None, recipient_agency=agency, categories=shown,
@@ -435,3 +471,41 @@ def visible_referrals(user):
     if role == Role.PROJECT_MANAGER:
         return referral.objects.all()
     return referral.objects.none()
+
+
+def visible_legal_matters(user, person: Person | None = None, *, by_seat: bool = False):
+    """The legal matters this user may read (category: legal), of `person` if given. Matters live in a higher app,
+    hence the lazy model.
+
+    - every matter of the persons whose legal category the user sees in full: the case-management team and the
+      project manager by their seat, a partner through a release in effect that opens legal;
+    - otherwise only the matters a limited grant opens: the liaison prosecutor their office's matters, the defender
+      the matters their agency defends. A prosecutor never sees another office's matter through their own office's.
+
+    `by_seat=True` leaves releases out: the matters the seat itself works on (charge coordination is between the
+    team and the matter's own prosecutor and defender; a release opening legal to a partner does not seat them in it).
+    """
+    from django.apps import apps
+
+    matter = apps.get_model("coordination", "LegalMatter")
+    seat = _seat(user)
+    if seat is None:
+        return matter.objects.none()
+    make = _GRANTS_BY_ROLE.get(seat.role)
+    q = None
+    for grant in make(user, seat) if make else []:
+        if Category.LEGAL not in grant.categories:
+            continue
+        opens = grant.legal_matters if grant.legal_matters is not None else Q(
+            person__in=Person.objects.filter(grant.persons).values("pk"))
+        q = opens if q is None else q | opens
+    consent = None if by_seat else _consent_persons(seat, Category.LEGAL)
+    if consent is not None:
+        opens = Q(person__in=Person.objects.filter(consent).values("pk"))
+        q = opens if q is None else q | opens
+    if q is None:
+        return matter.objects.none()
+    matters = matter.objects.filter(q)
+    if person is not None:
+        matters = matters.filter(person_id=person.pk)
+    return matters

@@ -3,12 +3,15 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from divert.accounts.models import Agency, Membership
 from divert.accounts.roles import AgencyKind, Role
 from divert.audit.models import AuditEvent
+from divert.coordination.access import visible_coordination_requests
+from divert.coordination.models import CoordinationStatus, MatterStatus
 from divert.participants.models import OPEN_STATUSES, Enrollment, EnrollmentStatus
-from divert.privacy.policy import visible_persons, visible_referrals
+from divert.privacy.policy import visible_legal_matters, visible_persons, visible_referrals
 from divert.protocol.models import DiversionProtocol, caseload_limits
 from divert.referrals.models import AWAITING_CHARGE_DECISION, ChargeStatus, ReferralStatus
 
@@ -34,12 +37,24 @@ def _officer(user, seat) -> dict:
 
 def _prosecutor(user, seat) -> dict:
     referrals = visible_referrals(user)
+    office = visible_coordination_requests(user).filter(prosecuting_agency_id=seat.agency_id)
     return {
         "to_review": referrals.filter(door="arrest", charge_status=ChargeStatus.HELD, decided_at__isnull=True).count(),
         "lapsed": referrals.filter(AWAITING_CHARGE_DECISION).count(),
         "approvals_waiting": referrals.filter(status=ReferralStatus.AWAITING_APPROVAL,
                                               approver_role=Role.PROSECUTOR).count(),
+        # Charge coordination: answers to read and decide on, requests still with the case manager, holds to review.
+        "coordination_answered": office.filter(status=CoordinationStatus.ANSWERED).count(),
+        "coordination_waiting": office.filter(status=CoordinationStatus.AWAITING_ANSWER).count(),
+        "holds_due": office.filter(decision="hold", review_by__lte=timezone.localdate()).count(),
     }
+
+
+def _defender(user, seat) -> dict:
+    matters = visible_legal_matters(user).filter(defending_agency_id=seat.agency_id, status=MatterStatus.OPEN)
+    return {"open_matters": matters.count(),
+            "coordination_open": visible_coordination_requests(user).filter(
+                matter__defending_agency_id=seat.agency_id).open().count()}
 
 
 def _contacts() -> dict:
@@ -66,6 +81,8 @@ def _case_manager(user, seat) -> dict:
         "caseload_warning": size >= warning,
         "caseload_over": size > maximum,
         "status_counts": _status_counts(Enrollment.objects.filter(case_manager=user)),
+        "coordination_to_answer": visible_coordination_requests(user).filter(
+            case_manager=user, status=CoordinationStatus.AWAITING_ANSWER).count(),
         **_awaiting_intake(user),
     }
 
@@ -135,6 +152,7 @@ _BUILDERS = {
     Role.OFFICER: _officer,
     Role.SERGEANT: _officer,
     Role.PROSECUTOR: _prosecutor,
+    Role.DEFENDER: _defender,
     Role.CASE_MANAGER: _case_manager,
     Role.OUTREACH: _outreach,
     Role.SUPERVISOR: _supervisor,

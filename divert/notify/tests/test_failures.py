@@ -31,7 +31,8 @@ def test_failing_channels_are_recorded_and_the_caller_goes_on(personas, sent, se
     cam = personas.case_manager_cam
     cam.email, cam.phone = "cam@example.org", "+15550100"
     with caplog.at_level(logging.WARNING, logger="divert.notify"), sent():
-        rows = notify([cam], kind="divert.test", title="Something needs you")
+        # An urgent kind: text messages go out only for those (see URGENT_KINDS).
+        rows = notify([cam], kind="divert.handoff.requested", title="Something needs you")
     assert len(rows) == 1
     row = Notification.objects.get()
     assert (row.email_status, row.sms_status) == (Delivery.FAILED, Delivery.FAILED)
@@ -43,7 +44,7 @@ def test_an_unimportable_sms_backend_is_a_failure_too(personas, sent, settings):
     settings.DIVERT_SMS_BACKEND = "divert.notify.sms.NoSuchBackend"
     personas.case_manager_cam.phone = "+15550100"
     with sent():
-        notify([personas.case_manager_cam], kind="divert.test", title="x", channels=("sms",))
+        notify([personas.case_manager_cam], kind="divert.handoff.requested", title="x", channels=("sms",))
     assert Notification.objects.get().sms_status == Delivery.FAILED
 
 

@@ -25,7 +25,8 @@ def test_sms_goes_to_the_users_phone(personas, sent, sms_outbox):
 def test_no_phone_is_recorded_as_no_address(personas, sent, sms_outbox):
     personas.officer_olivia.phone = "  "
     with sent():
-        [row] = notify([personas.officer_olivia], kind="divert.test", title="x", channels=("inbox", "sms"))
+        [row] = notify([personas.officer_olivia], kind="divert.handoff.acknowledged", title="x",
+                       channels=("inbox", "sms"))
     assert sms_outbox == []
     row.refresh_from_db()
     assert row.sms_status == Delivery.NO_ADDRESS

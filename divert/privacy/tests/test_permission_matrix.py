@@ -135,3 +135,73 @@ def test_pages_follow_the_oracle(seat, state, personas, agencies, participant, m
         assert disclosure.release == release and "identity" in disclosure.categories
     else:
         assert not Disclosure.objects.filter(recipient=user).exists()
+
+
+# --- Legal matters: the prosecutor's office and the defender's clients ------------------------------------------------
+# A matter of the test prosecutor's office gives its liaison prosecutor the legal category (and identity) of the
+# person; a matter the test defender defends gives the defender the same. Nothing else comes with it, and another
+# office's matter gives nobody anything.
+
+LEGAL_STATES = ["office_matter_defended", "office_matter_undefended", "other_office_matter", "office_matter_closed"]
+MATTER_GRANTS = {
+    "office_matter_defended": {"prosecutor_pat", "defender_dana"},
+    "office_matter_undefended": {"prosecutor_pat"},
+    "other_office_matter": set(),
+    "office_matter_closed": {"prosecutor_pat", "defender_dana"},  # a closed case is still the office's own
+}
+
+
+def expected_with_matter(seat: str, category: str, state: str) -> bool:
+    if seat in MATTER_GRANTS[state] and category in ("identity", "legal"):
+        return True
+    return expected(seat, category, "none")
+
+
+def build_matter(state: str, participant, agencies):
+    from divert.accounts.models import Agency
+    from divert.coordination.actions_legal import do_record_disposition, do_record_legal_matter
+
+    office = agencies.prosecutor
+    if state == "other_office_matter":
+        office = Agency.objects.create(name="Other County Prosecutor", kind="prosecutor")
+    defender = agencies.defender if state in ("office_matter_defended", "office_matter_closed") else None
+    matter, _ = do_record_legal_matter(None, participant, kind="new_charge", prosecuting_agency=office,
+                                       defending_agency=defender, source="feed", source_key=f"matrix:{state}")
+    if state == "office_matter_closed":
+        do_record_disposition(matter, actor=None, disposition="dismissed", disposed_on=timezone.localdate())
+    return matter
+
+
+@pytest.mark.parametrize(("seat", "category", "state"), list(itertools.product(SEATS, CATEGORIES, LEGAL_STATES)))
+def test_legal_matters_grant_what_the_oracle_says(seat, category, state, personas, agencies, participant):
+    build_matter(state, participant, agencies)
+    decision = can_see(getattr(personas, seat), participant, category)
+    assert decision.allowed is expected_with_matter(seat, category, state)
+    assert decision.consent is None
+
+
+VISIBLE_STATES = ["office_matter_defended", "office_matter_undefended", "office_matter_closed", "active"]
+
+
+@pytest.mark.parametrize(("seat", "state"), list(itertools.product(SEATS, VISIBLE_STATES)))
+def test_visible_legal_matters_follow_the_grants(seat, state, personas, agencies, participant, make_release):
+    """Both an office matter and another office's matter exist. Seats that see the person's legal category in full
+    (team, project manager, a release opening legal) see both; a prosecutor or defender through their own grant sees
+    only their matter; nobody else sees any."""
+    from divert.privacy.policy import visible_legal_matters
+
+    mine = build_matter("office_matter_defended" if state == "active" else state, participant, agencies)
+    theirs = build_matter("other_office_matter", participant, agencies)
+    if state == "active":
+        build_state("active", "legal", make_release, agencies, personas.case_manager_cam)
+    user = getattr(personas, seat)
+    visible = set(visible_legal_matters(user)) | set(visible_legal_matters(user, participant))
+    in_full = expected(seat, "legal", state if state == "active" else "none")
+    if in_full:
+        assert visible == {mine, theirs}
+    elif seat in MATTER_GRANTS.get(state, {"prosecutor_pat", "defender_dana"}):
+        assert visible == {mine}
+    else:
+        assert visible == set()
+    # The answer agrees with can_see: whoever sees a matter sees the person's legal category.
+    assert bool(visible) is bool(can_see(user, participant, "legal"))

@@ -134,8 +134,8 @@ def test_case_manager_walks_their_pages(open_page, live_server, case_manager_cam
     if walk.phone:
         page.screenshot(path=str(SCREENSHOT), full_page=True)
     walk.expect_seat("Cam Tester · Case manager, Test Harm Reduction Services")
-    assert walk.nav_labels() == ["Home", "Referrals", "People", "Outreach", "Tasks", "Services", "On call", "Account",
-                                 "Inbox"]
+    assert walk.nav_labels() == ["Home", "Referrals", "People", "Outreach", "Tasks", "Services", "On call",
+                                 "Coordination", "Work group", "Account", "Inbox"]
     expect(page.locator("#main-nav [aria-current=page]")).to_have_text("Home")
 
     walk.nav("People")
@@ -174,8 +174,8 @@ def test_project_manager_walks_their_pages(open_page, live_server, manager_mo, p
     expect(page.locator("main .lead")).to_have_text("1 person has been referred to the program.")
     expect(page.get_by_role("table", name="Enrollments by status")).to_contain_text("Active")
     walk.expect_seat("Mo Tester · Project manager, Test LEAD Project Office")
-    assert walk.nav_labels() == ["Home", "Referrals", "People", "Services", "Funds", "Protocol", "Audit log",
-                                 "Account", "Inbox"]
+    assert walk.nav_labels() == ["Home", "Referrals", "People", "Services", "Funds", "Coordination", "Work group",
+                                 "Policy group", "Protocol", "Audit log", "Account", "Inbox"]
 
     walk.nav("People")
     walk.arrived("People", "People")
