@@ -156,7 +156,7 @@ def _children(rng, matter: LegalMatter, today: date) -> tuple[list[Charge], list
     return charges, court_dates
 
 
-def _request(rng, matter, cm_id, prosecutor_id, release_id, now) -> tuple[CoordinationRequest, list]:
+def _request(rng, matter, cm_id, prosecutor_id, release_id, now, stage=None) -> tuple[CoordinationRequest, list]:
     opened = matter.created_at + timedelta(days=rng.randint(0, 4), hours=rng.randint(1, 6))
     req = CoordinationRequest(person_id=matter.person_id, matter=matter, prosecuting_agency=matter.prosecuting_agency,
                               opened_by_id=None if matter.source == MatterSource.FEED else prosecutor_id,
@@ -165,7 +165,7 @@ def _request(rng, matter, cm_id, prosecutor_id, release_id, now) -> tuple[Coordi
                                                "What would help with the plan before we decide?")))
     steps = [(CoordinationEvent.Kind.OPENED, req.opened_at, req.opened_by_id, None, ""),
              (CoordinationEvent.Kind.NOTIFIED, req.opened_at, req.opened_by_id, cm_id, "")]
-    stage = rng.choices(("awaiting", "answered", "decided"), weights=(20, 25, 55))[0]
+    stage = stage or rng.choices(("awaiting", "answered", "decided"), weights=(20, 25, 55))[0]
     answered_at = req.opened_at + timedelta(days=rng.randint(1, 6), hours=rng.randint(0, 8))
     if stage == "awaiting" or answered_at > now:
         return req, steps
@@ -199,6 +199,10 @@ def seed_legal(rng: random.Random, fake, today: date) -> int:
                   .order_by("username").values_list("pk", flat=True).first())
     now = min(timezone.now(), timezone.make_aware(datetime.combine(today, time(18))))
     readable = _readable_by_prosecutor(office, today)
+    # The demo's own case manager (the `casemanager` login) always has coordination work: every eligible open
+    # matter of theirs gets a request, and the first one waits for their answer.
+    demo_cm = User.objects.filter(username="casemanager").values_list("pk", flat=True).first()
+    demo_awaiting = []
     rows = (Enrollment.objects.order_by("person_id", "-referred_on", "-id")
             .values_list("person_id", "case_manager_id", "status", "referred_on"))
     written, previous = 0, None
@@ -212,10 +216,14 @@ def seed_legal(rng: random.Random, fake, today: date) -> int:
             more_charges, more_dates = _children(rng, matter, today)
             charges += more_charges
             court_dates += more_dates
+            odds = 1.0 if cm_id == demo_cm else 0.7 if matter.kind != MatterKind.PRE_EXISTING else 0.2
             if (cm_id and prosecutor and matter.status == MatterStatus.OPEN
                     and matter.kind in (MatterKind.NEW_ARREST, MatterKind.NEW_CHARGE, MatterKind.PRE_EXISTING)
-                    and rng.random() < (0.7 if matter.kind != MatterKind.PRE_EXISTING else 0.2)):
-                req, req_steps = _request(rng, matter, cm_id, prosecutor, readable.get(matter.person_id), now)
+                    and rng.random() < odds):
+                stage = "awaiting" if cm_id == demo_cm and not demo_awaiting else None
+                if stage:
+                    demo_awaiting.append(matter)
+                req, req_steps = _request(rng, matter, cm_id, prosecutor, readable.get(matter.person_id), now, stage)
                 requests.append(req)
                 steps.append(req_steps)
         Charge.objects.bulk_create(charges, batch_size=BATCH)
