@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "divert.referrals",
     "divert.casework",
     "divert.coordination",
+    "divert.records",
     "divert.web",
     "divert.demo",
 ]
@@ -332,6 +333,15 @@ DIVERT_SMS_WEBHOOK_TOKEN = envsecret("DIVERT_SMS_WEBHOOK_TOKEN") or ""
 DIVERT_DIGEST_HOUR = envint("DIVERT_DIGEST_HOUR", 7)
 if not 0 <= DIVERT_DIGEST_HOUR <= 23:
     raise ImproperlyConfigured("DIVERT_DIGEST_HOUR must be an hour from 0 to 23")
+# --- Justice data (divert.records) ------------------------------------------------------------------------------
+# How an uploaded feed file is imported: in a background thread of the web process (thread), while the upload
+# waits (inline), or left waiting for `divert tick` (queue). See docs/records.md.
+DIVERT_IMPORT_RUN = os.environ.get("DIVERT_IMPORT_RUN", "thread").strip()
+if DIVERT_IMPORT_RUN not in ("thread", "inline", "queue"):
+    raise ImproperlyConfigured("DIVERT_IMPORT_RUN must be thread, inline or queue")
+DIVERT_IMPORT_MAX_UPLOAD_MB = envint("DIVERT_IMPORT_MAX_UPLOAD_MB", 200)
+# Trained record-linkage models, saved as versioned JSON files (docs/linkage.md).
+LINKAGE_MODEL_DIR = Path(os.environ.get("DIVERT_LINKAGE_MODEL_DIR", VAR_DIR / "linkage-models"))
 # Agreement renewal reminders (MOU, resolution) go to project managers; also to site administrators if set.
 DIVERT_RENEWAL_REMINDERS_TO_SITE_ADMIN = envbool("DIVERT_RENEWAL_REMINDERS_TO_SITE_ADMIN", False)
 

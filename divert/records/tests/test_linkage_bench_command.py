@@ -1,0 +1,33 @@
+"""`divert bench linkage` writes its figures as JSON and prints them last."""
+
+import json
+from io import StringIO
+
+from django.core.management import call_command
+
+from divert.records.management.commands.bench import Command
+
+
+def run(*args) -> str:
+    out = StringIO()
+    call_command(Command(), "linkage", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_scale_writes_its_keys(tmp_path):
+    path = tmp_path / "scale.json"
+    out = run("--scale", "--persons", "150", "--rows", "1200", "--increment", "50", "--json", str(path))
+    figures = json.loads(path.read_text())
+    for key in ("seconds", "peak_rss_mb", "comparisons", "rows_per_second", "increment_seconds"):
+        assert key in figures
+    assert out.strip().splitlines()[-1].startswith("increment_seconds: ")
+
+
+def test_febrl4_writes_its_keys(tmp_path):
+    path = tmp_path / "febrl.json"
+    out = run("--dataset", "febrl4", "--sample", "150", "--json", str(path))
+    figures = json.loads(path.read_text())
+    for key in ("precision", "recall", "f1", "baseline_exact_name_dob", "baseline_recordlinkage_ecm"):
+        assert key in figures
+    last_lines = dict(line.split(": ", 1) for line in out.strip().splitlines()[-7:])
+    assert {"precision", "recall", "f1", "baseline_exact_name_dob"} <= set(last_lines)
