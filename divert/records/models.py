@@ -240,3 +240,8 @@ class QuarantinedRow(models.Model):
 
     def __str__(self) -> str:
         return f"quarantined row {self.row_number}"
+
+
+# Each area keeps its models in its own module; Django finds them here.
+from divert.records.models_events import *  # noqa: E402, F403
+from divert.records.models_linkage import *  # noqa: E402, F403

@@ -1,0 +1,3 @@
+"""Models of justice events, alerts and comparison data (the events area)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Models of record linkage: model versions, review decisions (the linkage area)."""
+
+__all__: list[str] = []
