@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from divert.lib.choices import Weekday
 from divert.participants.models import Door
 from divert.protocol.eligibility import Outcome
 
@@ -272,14 +273,7 @@ class HandOff(models.Model):
 class OnCallShift(models.Model):
     """The on-call roster by day of the week and hour. A shift ending at or before its start runs past midnight."""
 
-    class Weekday(models.IntegerChoices):
-        MONDAY = 0, _("Monday")
-        TUESDAY = 1, _("Tuesday")
-        WEDNESDAY = 2, _("Wednesday")
-        THURSDAY = 3, _("Thursday")
-        FRIDAY = 4, _("Friday")
-        SATURDAY = 5, _("Saturday")
-        SUNDAY = 6, _("Sunday")
+    Weekday = Weekday
 
     case_manager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="on_call_shifts",
                                      verbose_name=_("who is on call"))

@@ -17,6 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from divert.lib.choices import Weekday
+
 __all__ = [
     "ActionItem", "AgendaItem", "AgendaItemKind", "AgendaSource", "AttendanceStatus", "MeetingAttendance",
     "MeetingDecision", "MeetingGuest", "MeetingStatus", "MinutesLocked", "OperationalWorkGroup",
@@ -32,14 +34,6 @@ class MinutesLocked(ValidationError):
                            "longer change."), code="minutes_locked")
 
 
-class Weekday(models.IntegerChoices):
-    MONDAY = 0, _("Monday")
-    TUESDAY = 1, _("Tuesday")
-    WEDNESDAY = 2, _("Wednesday")
-    THURSDAY = 3, _("Thursday")
-    FRIDAY = 4, _("Friday")
-    SATURDAY = 5, _("Saturday")
-    SUNDAY = 6, _("Sunday")
 
 
 class OperationalWorkGroup(models.Model):
