@@ -379,6 +379,36 @@ def do_decide_coordination_request(req: CoordinationRequest, *, actor, decision:
     return locked
 
 
+# A hold's review date found this many days late (tick did not run) is still announced; older ones are not.
+HOLD_REVIEW_CATCH_UP_DAYS = 14
+
+
+def send_hold_reviews(now: datetime | None = None) -> int:
+    """Tell the prosecutor who held a charge for the plan that its review-by date has come, once per request and
+    date (a tick job). Nothing else happens: what to do next is theirs to decide, with the case manager."""
+    from datetime import timedelta
+
+    today = timezone.localdate(now or timezone.now())
+    due = (CoordinationRequest.objects
+           .filter(decision=CoordinationDecision.HOLD, review_by__lte=today,
+                   review_by__gt=today - timedelta(days=HOLD_REVIEW_CATCH_UP_DAYS))
+           .select_related("decided_by").order_by("review_by", "pk"))
+    reminded = 0
+    for req in due:
+        recipients = [req.decided_by] if req.decided_by and req.decided_by.is_active else list(
+            get_user_model().objects.filter(memberships__agency_id=req.prosecuting_agency_id,
+                                            memberships__role=Role.PROSECUTOR, memberships__active=True,
+                                            is_active=True).distinct())
+        sent = notify(recipients, kind="divert.coordination.hold_review",
+                      title=_("A charge held for the plan is due for review"),
+                      body=_("Open the link to see the request and its matter."),
+                      url=reverse("coordination_request", args=[req.pk]), channels=("inbox", "email"),
+                      dedupe_key=f"coordination:{req.pk}:review:{req.review_by.isoformat()}")
+        reminded += bool(sent)
+    return reminded
+
+
 __all__ = ["StaleEdit", "do_add_charge", "do_add_court_date", "do_answer_coordination_request",
            "do_decide_coordination_request", "do_open_coordination_request", "do_record_disposition",
-           "do_record_legal_matter", "do_update_legal_matter", "prosecutor_reader", "release_for_prosecutor"]
+           "do_record_legal_matter", "do_update_legal_matter", "prosecutor_reader", "release_for_prosecutor",
+           "send_hold_reviews"]
