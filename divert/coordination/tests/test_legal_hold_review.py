@@ -1,6 +1,7 @@
 """A charge held for the plan: on its review-by date the prosecutor who held it is told, once, and nothing else
 happens on its own."""
 
+import io
 from datetime import date, datetime, time, timedelta
 
 import time_machine
@@ -34,7 +35,7 @@ def test_the_prosecutor_is_told_once_on_the_review_date(matter, prosecutor_pat, 
     with time_machine.travel(_at(start + timedelta(days=30)), tick=False):
         assert actions.send_hold_reviews() == 1
         assert actions.send_hold_reviews() == 0
-        call_command("tick", stdout=open("/dev/null", "w"))
+        call_command("tick", stdout=io.StringIO())
     notes = Notification.objects.filter(kind="divert.coordination.hold_review")
     assert [n.recipient for n in notes] == [prosecutor_pat]
     assert notes[0].url == f"/coordination/{req.pk}/" and "Zyxcanary" not in notes[0].title + notes[0].body
