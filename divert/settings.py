@@ -293,8 +293,9 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("DIVERT_LOG_LEVEL", "INFO")},
-    # WeasyPrint and fontTools narrate every step of every PDF at INFO.
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    # WeasyPrint and fontTools narrate every step of every PDF at INFO; Splink every step of training.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"},
+                "splink": {"level": "WARNING"}},
 }
 
 DIVERT_SITE_NAME = os.environ.get("DIVERT_SITE_NAME", "Divert")
@@ -340,6 +341,15 @@ DIVERT_IMPORT_RUN = os.environ.get("DIVERT_IMPORT_RUN", "thread").strip()
 if DIVERT_IMPORT_RUN not in ("thread", "inline", "queue"):
     raise ImproperlyConfigured("DIVERT_IMPORT_RUN must be thread, inline or queue")
 DIVERT_IMPORT_MAX_UPLOAD_MB = envint("DIVERT_IMPORT_MAX_UPLOAD_MB", 200)
+# Justice events (docs/justice-events.md): feed rows left unlinked this many days become pseudonymised comparison
+# data (their identity blanked); comparison data is purged this many days after its last event; events older than
+# DIVERT_JUSTICE_ALERT_DAYS (a history backfill) alert no one. DIVERT_PSEUDONYM_KEY keys the pseudonyms (HMAC);
+# keep it once set. DIVERT_FEED_PROSECUTOR_AGENCY names the office (id or name) feed charges are filed under.
+DIVERT_FEED_IDENTITY_DAYS = envint("DIVERT_FEED_IDENTITY_DAYS", 30)
+DIVERT_COMPARISON_RETENTION_DAYS = envint("DIVERT_COMPARISON_RETENTION_DAYS", 1825)
+DIVERT_JUSTICE_ALERT_DAYS = envint("DIVERT_JUSTICE_ALERT_DAYS", 30)
+DIVERT_PSEUDONYM_KEY = envsecret("DIVERT_PSEUDONYM_KEY")
+DIVERT_FEED_PROSECUTOR_AGENCY = os.environ.get("DIVERT_FEED_PROSECUTOR_AGENCY", "").strip()
 # Trained record-linkage models, saved as versioned JSON files (docs/linkage.md).
 LINKAGE_MODEL_DIR = Path(os.environ.get("DIVERT_LINKAGE_MODEL_DIR", VAR_DIR / "linkage-models"))
 # Agreement renewal reminders (MOU, resolution) go to project managers; also to site administrators if set.

@@ -42,6 +42,8 @@ NAV_ITEMS = [
     NavItem("pcg", _("Policy group"), shown_if="divert.coordination.actions_pcg.may_read_pcg"),
     NavItem("protocol:index", _("Protocol"), frozenset({Role.PROJECT_MANAGER})),
     NavItem("records_imports", _("Imports"), frozenset({Role.PROJECT_MANAGER})),
+    NavItem("records_review", _("Matches"), frozenset({Role.OUTREACH, Role.CASE_MANAGER, Role.SUPERVISOR,
+                                                      Role.PROJECT_MANAGER})),
     NavItem("audit_log", _("Audit log"), frozenset({Role.PROJECT_MANAGER})),
     NavItem("admin:index", _("Administration"), frozenset({Role.SITE_ADMIN}), staff_only=True),
     NavItem("account", _("Account")),

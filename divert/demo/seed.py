@@ -23,6 +23,7 @@ from divert.accounts.seats import DEMO_LOGINS, DEMO_PASSWORD
 from divert.audit.log import log_event
 from divert.demo.seed_assessment import seed_assessment
 from divert.demo.seed_contacts import seed_contacts
+from divert.demo.seed_feeds import seed_feeds
 from divert.demo.seed_legal import seed_legal
 from divert.demo.seed_letters import seed_letters
 from divert.demo.seed_owg import seed_owg
@@ -133,6 +134,8 @@ def seed_site(participants: int, seed: int, today: date | None = None,
         seed_letters(random.Random(seed + 9), fake, today)
         announce("a year of the Operational Work Group")
         seed_owg(random.Random(seed + 10), fake, today)
+        announce("a week of nightly jail feeds, linked, with alerts and a review queue")
+        seed_feeds(random.Random(seed + 12), fake, today)
         announce("saving")
         log_event("divert.demo.seeded", details={"participants": participants, "seed": seed,
                                                  "referrals": referrals})
@@ -294,7 +297,7 @@ def _enrollment(rng, person, providers, case_managers, referred, status, today, 
     )
 
 
-PARTICIPANT_APPS = ("referrals", "casework", "coordination", "privacy", "participants")
+PARTICIPANT_APPS = ("referrals", "casework", "coordination", "records", "privacy", "participants")
 
 
 def clear_participants() -> None:

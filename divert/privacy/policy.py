@@ -207,8 +207,10 @@ def grants_for(user, *, person: Person | None = None) -> list[Grant]:
     if seat is None:
         return []
     make = _GRANTS_BY_ROLE.get(seat.role)
-    grants = make(user, seat) if make else []
-    return grants + _consent_grants(seat, person)
+    grants = make(user, seat) + _consent_grants(seat, person) if make else _consent_grants(seat, person)
+    # A grant limited to some legal matters (the prosecutor's office, the defender's clients) answers last, so a
+    # release that opens the person's whole legal record is the one named, and its reads are logged against it.
+    return sorted(grants, key=lambda grant: grant.legal_matters is not None)
 
 
 # Within one request the same questions come back many times (a person page asks for each section). The answers

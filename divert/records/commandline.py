@@ -27,7 +27,8 @@ def progress_printer(stream):
 def summary_line(imp: FeedImport) -> str:
     return (f"Import #{imp.pk} {imp.get_status_display().lower()}: {imp.rows_read:,} rows read, {imp.rows_added:,} "
             f"new, {imp.rows_corrected:,} corrections, {imp.rows_unchanged:,} already imported, "
-            f"{imp.rows_repeated:,} repeated, {imp.rows_bad:,} bad ({imp.rows_quarantined:,} quarantined).")
+            f"{imp.rows_repeated:,} repeated, {imp.rows_bad:,} bad ({imp.rows_quarantined:,} quarantined), "
+            f"{imp.rows_warned:,} kept with warnings.")
 
 
 def get_profile(slug: str) -> ImportProfile:
@@ -42,9 +43,9 @@ def get_profile(slug: str) -> ImportProfile:
 def finish(command: BaseCommand, imp: FeedImport, report_path: Path | None) -> None:
     command.stdout.write(summary_line(imp))
     if imp.status == ImportStatus.FINISHED:
-        if imp.rows_quarantined and report_path:
+        if (imp.rows_quarantined or imp.rows_warned) and report_path:
             save_report(imp, report_path)
-            command.stdout.write(f"Quarantined rows are listed in {report_path}")
+            command.stdout.write(f"Quarantined rows and warnings are listed in {report_path}")
         return
     if report_path:
         save_report(imp, report_path)

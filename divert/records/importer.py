@@ -5,6 +5,8 @@ Rules (docs/records.md says them in words):
 - A row with any problem is bad. Under the default policy one bad row refuses the file: every staged row of it
   is withdrawn and the problems are kept for the report. Under "quarantine" the good rows are staged and the
   bad ones are kept aside (QuarantinedRow) and reported.
+- Under a profile's lenient row checks a bad *optional* value is a warning, not a problem: the value is left
+  blank, the row is kept and counted (rows_warned), and the warning is listed in the report beside the refusals.
 - Rows are staged in batches as they are read, so memory stays flat; until the import finishes, its rows are not
   "ready" (StagedRecord.objects.ready()) and linkage does not see them.
 - A row is known by (profile, kind, source key). Content Divert has already seen under that key is skipped
@@ -33,6 +35,7 @@ from divert.records.models import (
     ImportProblem,
     ImportProfile,
     ImportStatus,
+    ProblemSeverity,
     QuarantinedRow,
     StagedRecord,
 )
@@ -113,6 +116,12 @@ def run_import(imp: FeedImport, *, progress: Progress | None = None) -> FeedImpo
     finally:
         _forget_upload(imp)
     imp.refresh_from_db()
+    # Linkage (divert.records.linking): a finished file is linked at once, in this process, so alerts follow
+    # within a minute. A linking failure is logged there and never undoes the import.
+    if imp.status == ImportStatus.FINISHED:
+        from divert.records.linking import link_after_import
+
+        link_after_import(imp)
     return imp
 
 
@@ -203,7 +212,8 @@ class _Run:
         self.quarantine: list[QuarantinedRow] = []
         self.listed = 0
         self.counts = {"rows_read": 0, "rows_added": 0, "rows_corrected": 0, "rows_unchanged": 0,
-                       "rows_repeated": 0, "rows_bad": 0, "rows_quarantined": 0, "problems_total": 0}
+                       "rows_repeated": 0, "rows_bad": 0, "rows_quarantined": 0, "rows_warned": 0,
+                       "problems_total": 0}
         self.bytes_read = 0
         self.last_beat = 0.0
 
@@ -250,8 +260,13 @@ class _Run:
             return
         fields, problems = parse_row(self.spec, raw, self.imp.kind or None, self.now)
         if problems:
-            self._bad(number, raw, problems)
-        elif not self.refusing:
+            self._bad(number, raw, problems)  # a refused row lists only what refused it
+            return
+        if problems.warnings:  # lenient row checks: values left blank, the row kept
+            self.counts["rows_warned"] += 1
+            for column, value, reason in problems.warnings:
+                self._problem(number, column, value, reason, severity=ProblemSeverity.WARNING)
+        if not self.refusing:
             self.batch.append((number, raw, fields))
 
     def _bad(self, number: int, raw: dict, problems: list) -> None:
@@ -265,12 +280,12 @@ class _Run:
         for column, value, reason in problems:
             self._problem(number, column, value, reason)
 
-    def _problem(self, number, column, value, reason) -> None:
+    def _problem(self, number, column, value, reason, severity=ProblemSeverity.REFUSAL) -> None:
         self.counts["problems_total"] += 1
         if self.listed < MAX_PROBLEMS_LISTED:
             self.listed += 1
             self.problems.append(ImportProblem(feed_import=self.imp, row_number=number, column=_clip(column)[:200],
-                                               value=_clip(value), reason=reason))
+                                               value=_clip(value), reason=reason, severity=severity))
 
     # --- staging ----------------------------------------------------------------------------------------------
     def _flush(self) -> None:
@@ -350,6 +365,8 @@ class _Run:
                        f"{c['rows_unchanged']:,} already imported, {c['rows_repeated']:,} repeated in the file")
             if c["rows_quarantined"]:
                 message += f", {c['rows_quarantined']:,} quarantined (see the report)"
+            if c["rows_warned"]:
+                message += f", {c['rows_warned']:,} kept with warnings (values left blank; see the report)"
             FeedImport.objects.filter(pk=self.imp.pk).update(
                 status=ImportStatus.FINISHED, finished_at=timezone.now(), message=message + ".",
                 bytes_read=self.bytes_read, heartbeat_at=timezone.now(), **c)

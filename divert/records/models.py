@@ -103,7 +103,8 @@ class FeedImport(models.Model):
     rows_repeated = models.PositiveIntegerField(default=0)  # the same row twice in this file
     rows_bad = models.PositiveIntegerField(default=0)
     rows_quarantined = models.PositiveIntegerField(default=0)
-    problems_total = models.PositiveIntegerField(default=0)
+    rows_warned = models.PositiveIntegerField(default=0)  # kept with warnings (lenient row checks)
+    problems_total = models.PositiveIntegerField(default=0)  # refusals and warnings listed or not
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -212,14 +213,21 @@ class StagedRecord(models.Model):
         return f"{self.kind} {self.source_key} (r{self.revision})"
 
 
+class ProblemSeverity(models.TextChoices):
+    REFUSAL = "refusal", _("Refused")
+    WARNING = "warning", _("Warning: value left blank, row kept")
+
+
 class ImportProblem(models.Model):
-    """One reason a file or a row was refused; row_number is null for the file as a whole."""
+    """One reason a file or a row was refused, or (a warning) a value left blank in a row that was kept;
+    row_number is null for the file as a whole."""
 
     feed_import = models.ForeignKey(FeedImport, on_delete=models.CASCADE, related_name="problems")
     row_number = models.PositiveIntegerField(null=True, blank=True)
     column = models.CharField(max_length=200, blank=True)
     value = models.CharField(max_length=210, blank=True)  # truncated
     reason = models.TextField()
+    severity = models.CharField(max_length=10, choices=ProblemSeverity.choices, default=ProblemSeverity.REFUSAL)
 
     class Meta:
         ordering = ["feed_import", "row_number", "id"]

@@ -1,6 +1,8 @@
 """Turn one raw row into Divert's fields, or say, column by column, why it cannot be.
 
-Everything here works on one row and keeps nothing between rows.
+Everything here works on one row and keeps nothing between rows. Under a profile's `"row_checks": "lenient"`,
+a bad value of an optional field is left blank and reported as a warning instead of refusing the row, and a row
+without a last name is kept when something else says who it is (see `parse_row` and docs/records.md).
 """
 
 from __future__ import annotations
@@ -40,9 +42,25 @@ HASHED = (
 )  # fmt: skip
 
 
+# Fields a row can never do without, whatever the profile says: the time of its event.
+ALWAYS_FIRM = ("occurred_at", "occurred_date", "occurred_time")
+# Identifiers strong enough to keep a row that has no last name (lenient row checks).
+STRONG_IDENTIFIERS = ("state_id", "fbi_number", "jail_person_id")
+
+
 class RowProblems(list):
+    """The row's refusals (the list itself: any one makes the row bad) and its `warnings`: values left blank
+    under lenient row checks, the row kept."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.warnings: list[tuple[str, str, str]] = []
+
     def add(self, column: str, value, reason: str) -> None:
         self.append((column, "" if value is None else str(value), reason))
+
+    def warn(self, column: str, value, reason: str) -> None:
+        self.warnings.append((column, "" if value is None else str(value), reason))
 
 
 def _text(value) -> str:
@@ -151,14 +169,15 @@ def parse_datetime(value: str, formats, zone) -> datetime | None:
     return None
 
 
-def _code(value: str, table: dict, column: str, problems: RowProblems, what: str):
+def _code(value: str, table: dict, column: str, add, what: str):
+    """The code's meaning; an unknown code goes to `add(column, value, reason)` (a refusal or a warning)."""
     if not value:
         return None
     key = value.upper()
     if key in table:
         return table[key]
     known = ", ".join(list(table)[:12])
-    problems.add(column, value, f"unknown {what} code (known: {known}{', ...' if len(table) > 12 else ''})")
+    add(column, value, f"unknown {what} code (known: {known}{', ...' if len(table) > 12 else ''})")
     return None
 
 
@@ -180,25 +199,45 @@ def content_hash(fields: dict) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+class _Checks:
+    """Where a value's problem goes: a refusal, or under lenient row checks a warning with the value left blank.
+
+    A field is *firm* when the row cannot do without it: the profile requires it, the row's kind needs it, its
+    column is part of the source key, or it is the time of the event. A problem with a firm field always
+    refuses the row; so do problems that are not about one value (the kind, the key, a code the profile's
+    `unmapped: "error"` says must be known).
+    """
+
+    def __init__(self, spec: Spec, kind: str | None, problems: RowProblems):
+        self.lenient = spec.row_checks == "lenient"
+        self.problems = problems
+        key_fields = {name for name, column in spec.columns.items() if column in spec.key}
+        self.firm = {*spec.required, *KIND_NEEDS.get(kind or "", ()), *key_fields, *ALWAYS_FIRM}
+
+    def optional(self, field: str) -> bool:
+        return self.lenient and field not in self.firm
+
+    def bad(self, field: str):
+        """`add(column, value, reason)` for a problem with `field`'s value."""
+        if not self.optional(field):
+            return self.problems.add
+
+        def warn(column, value, reason):
+            self.problems.warn(column, value, f"{reason}; left blank, the row was kept")
+
+        return warn
+
+
 def parse_row(spec: Spec, raw: dict, kind: str | None, now: datetime) -> tuple[dict, RowProblems]:
-    """Divert's fields for one row, and its problems (the fields are meaningless when there are any)."""
+    """Divert's fields for one row, and its problems (the fields are meaningless when there are any).
+
+    `problems.warnings` lists what lenient row checks let through (the row is good, those values blank).
+    """
     problems = RowProblems()
     cols = spec.columns
-    values: dict[str, str] = {}
-    for name, column in cols.items():
-        value = lookup(raw, column, spec)
-        if isinstance(value, dict | list):
-            problems.add(column, json.dumps(value)[:200], "expected a single value, found a list or object")
-            value = None
-        text = _text(value)
-        if len(text) > spec.max_field_chars:
-            problems.add(column, text, f"the value is {len(text):,} characters long; this profile allows "
-                                       f"{spec.max_field_chars:,}")
-            text = ""
-        values[name] = text
     out: dict = {}
 
-    # Kind
+    # Kind (first: what the row's kind needs is firm)
     if spec.kind_column:
         code = _text(lookup(raw, spec.kind_column, spec))
         row_kind = spec.kind_codes.get(code.upper()) if code else None
@@ -208,6 +247,20 @@ def parse_row(spec: Spec, raw: dict, kind: str | None, now: datetime) -> tuple[d
             problems.add(spec.kind_column, code, f"this row is a {row_kind}; the import was started for {kind} rows")
         kind = row_kind or kind
     out["kind"] = kind or ""
+    checks = _Checks(spec, kind, problems)
+
+    values: dict[str, str] = {}
+    for name, column in cols.items():
+        value = lookup(raw, column, spec)
+        if isinstance(value, dict | list):
+            checks.bad(name)(column, json.dumps(value)[:200], "expected a single value, found a list or object")
+            value = None
+        text = _text(value)
+        if len(text) > spec.max_field_chars:
+            checks.bad(name)(column, text, f"the value is {len(text):,} characters long; this profile allows "
+                                           f"{spec.max_field_chars:,}")
+            text = ""
+        values[name] = text
 
     # Names
     if "full_name" in cols:
@@ -219,31 +272,50 @@ def parse_row(spec: Spec, raw: dict, kind: str | None, now: datetime) -> tuple[d
         middle = name_part(values.get("middle_name", ""))
     for field, value in (("last_name", last), ("first_name", first), ("middle_name", middle)):
         if len(value) > MAX_NAME:
-            problems.add(cols.get(field, cols.get("full_name", "")), value, f"a name longer than {MAX_NAME} letters")
+            checks.bad(field)(cols.get(field, cols.get("full_name", "")), value,
+                              f"a name longer than {MAX_NAME} letters")
             value = ""
         out[field] = value
     out["name_suffix"] = suffix[:10]
-    if not out["last_name"] and not problems:
-        problems.add(cols.get("last_name") or cols.get("full_name", ""), "", "the last name is missing")
+    last_name_column = cols.get("last_name") or cols.get("full_name", "")
+    missing_last_name = not out["last_name"] and not problems
+    if missing_last_name and not checks.optional("last_name"):
+        problems.add(last_name_column, "", "the last name is missing")
 
     # Date of birth
     out.update(date_of_birth=None, dob_year=None, dob_month=None, dob_day=None)
     if values.get("date_of_birth"):
         parsed = parse_partial_dob(values["date_of_birth"], spec.date_formats, now.date())
         if isinstance(parsed, str):
-            problems.add(cols["date_of_birth"], values["date_of_birth"], parsed)
+            checks.bad("date_of_birth")(cols["date_of_birth"], values["date_of_birth"], parsed)
         else:
             out["date_of_birth"], out["dob_year"], out["dob_month"], out["dob_day"] = parsed
 
     # Sex, race, identifiers
-    out["sex"] = _code(values.get("sex", ""), spec.sex_codes, cols.get("sex", ""), problems, "sex") or ""
-    out["race"] = _code(values.get("race", ""), spec.race_codes, cols.get("race", ""), problems, "race") or ""
-    for field in ("state_id", "fbi_number", "jail_person_id"):
+    out["sex"] = _code(values.get("sex", ""), spec.sex_codes, cols.get("sex", ""), checks.bad("sex"), "sex") or ""
+    out["race"] = _code(values.get("race", ""), spec.race_codes, cols.get("race", ""), checks.bad("race"),
+                        "race") or ""
+    for field in STRONG_IDENTIFIERS:
         value = re.sub(r"[\s.-]", "", values.get(field, "")).upper()
         if value and not IDENTIFIER_OK.fullmatch(value):
-            problems.add(cols[field], values[field], "an identifier must be letters and digits (at most 64)")
+            checks.bad(field)(cols[field], values[field], "an identifier must be letters and digits (at most 64)")
             value = ""
         out[field] = value
+
+    if missing_last_name and checks.optional("last_name"):
+        # Lenient: a row without a last name is still someone when an identifier or a first name and a full
+        # date of birth says who; linkage then works on what there is.
+        carried = [f.replace("_", " ") for f in STRONG_IDENTIFIERS if out[f]]
+        if carried:
+            problems.warn(last_name_column, "", f"the last name is missing; the row was kept because it carries a "
+                                                f"{' and a '.join(carried)}")
+        elif out["first_name"] and out["date_of_birth"]:
+            problems.warn(last_name_column, "", "the last name is missing; the row was kept because it has a "
+                                                "first name and a full date of birth")
+        else:
+            problems.add(last_name_column, "", "the last name is missing, and neither an identifier (state id, FBI "
+                                               "number, jail person id) nor a first name with a full date of birth "
+                                               "says who the row is about")
 
     # When
     out["occurred_at"] = _occurred_at(spec, values, problems, now)
@@ -254,7 +326,7 @@ def parse_row(spec: Spec, raw: dict, kind: str | None, now: datetime) -> tuple[d
         if field in ("booking_number", "case_number", "charge_code"):
             value = value.upper()
         if len(value) > limit:
-            problems.add(cols[field], value, f"longer than {limit} characters")
+            checks.bad(field)(cols[field], value, f"longer than {limit} characters")
             value = ""
         out[field] = value
     charge, _ = _mapped(out["charge_code"], spec.charge_codes, cols.get("charge_code", ""), problems, "charge")
@@ -264,9 +336,10 @@ def parse_row(spec: Spec, raw: dict, kind: str | None, now: datetime) -> tuple[d
         out["charge_description"] = (charge or {}).get("description", "")[:300]
     if values.get("severity"):
         # The source's own class of the charge wins over the profile's code map.
-        out["severity"] = _code(values["severity"], spec.severity_codes, cols["severity"], problems,
+        out["severity"] = _code(values["severity"], spec.severity_codes, cols["severity"], checks.bad("severity"),
                                 "severity") or out["severity"]
-    warrant = _code(values.get("warrant", ""), spec.warrant_codes, cols.get("warrant", ""), problems, "warrant")
+    warrant = _code(values.get("warrant", ""), spec.warrant_codes, cols.get("warrant", ""), checks.bad("warrant"),
+                    "warrant")
     out["warrant"] = warrant
     for field, code_map, what in (("release_reason", spec.release_reasons, "release reason"),
                                   ("disposition", spec.dispositions, "disposition")):

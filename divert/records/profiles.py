@@ -54,8 +54,12 @@ TOP_KEYS = {
     "format", "encoding", "delimiter", "quotechar", "kinds", "kind_column", "kind_codes", "time_zone",
     "date_formats", "time_formats", "datetime_formats", "columns", "required", "key", "name_order",
     "charge_codes", "release_reasons", "dispositions", "sex_codes", "race_codes", "severity_codes", "warrant_codes",
-    "bad_rows", "max_rows", "max_field_chars",
+    "bad_rows", "row_checks", "max_rows", "max_field_chars",
 }  # fmt: skip
+# "strict": any bad value makes the row bad. "lenient": a bad value of an optional field is left blank and
+# reported as a warning, and a row without a last name is kept when an identifier, or a first name and a full
+# date of birth, says who it is (divert.records.parsing.parse_row; docs/records.md).
+ROW_CHECKS = ("strict", "lenient")
 
 
 class ProfileError(ValueError):
@@ -97,6 +101,7 @@ class Spec:
     bad_rows: str
     max_rows: int
     max_field_chars: int
+    row_checks: str = "strict"
     source_columns: tuple[str, ...] = field(default=())
 
     def kind_is_fixed(self) -> bool:
@@ -273,6 +278,10 @@ def parse_spec(spec) -> Spec:
     bad_rows = spec.get("bad_rows", "reject")
     if bad_rows not in ("reject", "quarantine"):
         problems.append(f'bad_rows must be "reject" or "quarantine", not {bad_rows!r}')
+    row_checks = spec.get("row_checks", "strict")
+    if row_checks not in ROW_CHECKS:
+        problems.append(f'row_checks must be "strict" (a bad value makes the row bad) or "lenient" (a bad optional '
+                        f'value is left blank with a warning), not {row_checks!r}')
     max_rows = spec.get("max_rows", DEFAULT_MAX_ROWS)
     max_field_chars = spec.get("max_field_chars", DEFAULT_MAX_FIELD_CHARS)
     for name, value, ceiling in (("max_rows", max_rows, 50_000_000), ("max_field_chars", max_field_chars, 100_000)):
@@ -287,7 +296,7 @@ def parse_spec(spec) -> Spec:
         required=tuple(required), key=tuple(key), name_order=name_order, charge_codes=charge_codes,
         release_reasons=release_reasons, dispositions=dispositions, sex_codes=sex_codes, race_codes=race_codes,
         severity_codes=severity_codes, warrant_codes=warrant_codes, bad_rows=bad_rows, max_rows=max_rows,
-        max_field_chars=max_field_chars, source_columns=tuple(dict.fromkeys(source_columns)),
+        max_field_chars=max_field_chars, row_checks=row_checks, source_columns=tuple(dict.fromkeys(source_columns)),
     )
 
 

@@ -1,4 +1,8 @@
-"""The problem report of an import, as CSV a spreadsheet can open safely."""
+"""The problem report of an import, as CSV a spreadsheet can open safely.
+
+Its `outcome` column tells refusals ("file refused", "row quarantined") from warnings ("warning: row kept", a
+value left blank under lenient row checks).
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,11 @@ def neutralise(value) -> str:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
-def outcome(imp: FeedImport, row_number: int | None) -> str:
+def outcome(imp: FeedImport, row_number: int | None, severity: str = "refusal") -> str:
+    """What became of the row: a refusal refused the file or quarantined the row; a warning (lenient row checks)
+    left a value blank in a row that was kept - unless something else refused the whole file."""
+    if severity == "warning":
+        return "warning: file refused for other rows" if imp.status == "rejected" else "warning: row kept"
     if row_number is None:
         return "file refused"
     if imp.status == "rejected":
@@ -36,7 +44,7 @@ def write_report(imp: FeedImport, stream) -> int:
     for problem in imp.problems.order_by(F("row_number").asc(nulls_first=True), "id").iterator(chunk_size=2000):
         row = "" if problem.row_number is None else problem.row_number
         writer.writerow([row, *(neutralise(v) for v in (problem.column, problem.value, problem.reason,
-                                                         outcome(imp, problem.row_number)))])
+                                                         outcome(imp, problem.row_number, problem.severity)))])
         n += 1
     return n
 

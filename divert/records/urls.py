@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from divert.records import views
 
@@ -8,4 +8,6 @@ urlpatterns = [
     path("records/imports/<int:import_id>/", views.import_detail, name="records_import_detail"),
     path("records/imports/<int:import_id>/progress/", views.import_progress, name="records_import_progress"),
     path("records/imports/<int:import_id>/report.csv", views.import_report, name="records_import_report"),
+    path("", include("divert.records.urls_events")),
+    path("", include("divert.records.urls_linkage")),
 ]

@@ -2,17 +2,29 @@
 release of information in one of the consent states. Also the oracle the pages are checked against.
 
 Nothing here asks the privacy policy: the oracle is a table written from architecture.md §4.
+
+The coordination world (build_coordination) adds, in every consent state: a legal matter of the test prosecutor's
+office defended by the test defender (the legal canary in its case number) and one of another office, a coordination
+request on it answered by
+case_manager_cam with a recommendation (a partner-summary canary; the goals it concerns are the team's only), a
+release naming the court for status and the partner summary with one letter sent under it and one draft (the
+letter canary in both), and an Operational Work Group with every seat as a member, whose next meeting has Alex on
+its agenda through a flag (the flag canary in its reason), plus a second group with no members and a meeting.
 """
 
+import hashlib
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from unittest import mock
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from conftest import IDENTITY_CANARY, SUD_CANARY
+from divert.accounts.models import Agency
+from divert.accounts.roles import AgencyKind
 from divert.casework.actions_assessment import do_add_goal, do_record_assessment, install_default_instrument
 from divert.casework.actions_services import (
     do_change_referral_status,
@@ -29,10 +41,21 @@ from divert.casework.models import (
     ServiceCategory,
     ServiceReferralStatus,
 )
+from divert.coordination import actions_legal, actions_letters
+from divert.coordination.actions_owg import do_add_member, do_flag_person
+from divert.coordination.agenda import build_agenda
+from divert.coordination.models import (
+    AnswerKind,
+    MatterKind,
+    OperationalWorkGroup,
+    OperationalWorkGroupMeeting,
+    Severity,
+)
+from divert.lib.pdf import pdf_available, render_pdf
 from divert.participants.actions import do_change_status
 from divert.participants.models import Door
 from divert.privacy.actions import do_revoke_release
-from divert.privacy.models import ReleaseKind, ReleaseOfInformation, Revocation
+from divert.privacy.models import Purpose, ReleaseKind, ReleaseOfInformation, Revocation
 from divert.protocol.actions import load_example
 from divert.referrals.actions import PersonDescription, do_refer
 from divert.referrals.models import Referral, ReferralStatus
@@ -58,6 +81,15 @@ def item_canary(category: str, item: str) -> str:
     return f"{CANARY[category]}-{item}"
 
 
+# Canaries of the coordination world that belong to no one category's readers:
+# - what a letter to a court says: the person's case-management team only, whatever a release opens (casework);
+LETTER_CANARY = "CANARY-LETTER-5e1b"
+# - why the team flagged Alex for the Operational Work Group: written for partners at the partner-summary level, and
+#   read by the project manager who runs the meeting (not a CANARY-SUMMARY string, which the project manager may
+#   not read).
+FLAG_CANARY = "CANARY-OWGFLAG-d27c"
+
+
 # --- The oracle -------------------------------------------------------------------------------------------------
 
 SEATS = ["officer_olivia", "sergeant_sam", "outreach_omar", "case_manager_cam", "case_manager_casey", "supervisor_sue",
@@ -71,7 +103,13 @@ BY_SEAT = {
     **{seat: EVERYTHING for seat in TEAM},
     "case_manager_casey": {"identity", "status"},  # same provider, not assigned: who to call
     "manager_mo": {"identity", "referral", "status", "legal"},
+    # The liaison prosecutor and the defender see the legal matter of their office / client, and so who Alex is:
+    # that matter only, not the rest of the legal category (the assessment's court answer, the court goal), which
+    # they read only under a release (MATTER_ONLY).
+    "prosecutor_pat": {"identity", "legal"},
+    "defender_dana": {"identity", "legal"},
 }
+MATTER_ONLY = {"prosecutor_pat", "defender_dana"}
 # The releases name every partner agency (police, prosecutor, defender, project office, evaluator, the other
 # provider), except "part2_unnamed", which names only the court. Evaluators and the site administrator never
 # receive identified data under a release.
@@ -101,9 +139,24 @@ def allowed(seat: str, state: str) -> set[str]:
     return categories
 
 
-def under_consent(seat: str, state: str, category: str) -> bool:
-    """Whether the seat sees `category` only because of the release (a disclosure, logged against it)."""
+def under_consent(seat: str, state: str, category: str, *, legal_matter: bool = False) -> bool:
+    """Whether the seat sees `category` only because of the release (a disclosure, logged against it). The legal
+    category of a prosecutor or defender is theirs by seat only for the matter (`legal_matter=True`): any other legal
+    item they read under the release."""
+    if category == "legal" and seat in MATTER_ONLY and not legal_matter:
+        return category in released_to(seat, state)
     return category in allowed(seat, state) and category not in BY_SEAT.get(seat, set())
+
+
+def released_to(seat: str, state: str) -> set[str]:
+    return RELEASED.get(state, set()) if seat in NAMED_SEATS else set()
+
+
+def legal_items_allowed(seat: str, state: str) -> bool:
+    """Legal items other than the seat's own matter (an assessment answer, a court goal, another office's matter)."""
+    if seat in MATTER_ONLY:
+        return "legal" in released_to(seat, state)
+    return "legal" in allowed(seat, state)
 
 
 def release_readable(seat: str, state: str) -> bool:
@@ -130,6 +183,16 @@ class World:
     summary: object = None
     referral: Referral | None = None
     protocol: object = None
+    # the coordination world
+    matter: object = None  # the test prosecutor's office's, defended by the test defender
+    other_matter: object = None  # another office's, no defender: the prosecutor and defender read it only by release
+    coordination: object = None
+    answer_release: ReleaseOfInformation | None = None  # the release the answer was written under
+    court_release: ReleaseOfInformation | None = None
+    letter: object = None  # sent
+    draft: object = None
+    owg_meeting: object = None  # every seat a member
+    other_meeting: object = None  # a group without members
 
 
 def build_world(personas, agencies, participant, make_release, state: str) -> World:
@@ -202,7 +265,101 @@ def build_world(personas, agencies, participant, make_release, state: str) -> Wo
     world.referral.refresh_from_db()
 
     world.release = build_release(state, make_release, agencies, cam)
+    build_coordination(world, personas, agencies, make_release)
     return world
+
+
+def build_coordination(world: World, personas, agencies, make_release) -> None:
+    """The coordination world, through the areas' own write functions. Built after the consent state's release, so
+    that it is the same in every state (see the module docstring)."""
+    cam, pat, mo = personas.case_manager_cam, personas.prosecutor_pat, personas.manager_mo
+    person, today = world.person, timezone.localdate()
+
+    # Legal: the prosecutor's office records its matter; it asks the case manager to coordinate, who answers with a
+    # recommendation. A recommendation is refused unless a release lets the office read the partner summary: in the
+    # states where the consent-state release does not, it is answered under a release recorded for that purpose and
+    # then revoked in full today, so the recommendation exists in every state and only who may read it changes.
+    world.matter, _created = actions_legal.do_record_legal_matter(
+        pat, person, kind=MatterKind.NEW_CHARGE, case_number=item_canary("legal", "matter"),
+        court="Test Municipal Court", prosecuting_agency=agencies.prosecutor, defending_agency=agencies.defender,
+        incident_on=today - timedelta(days=40), filed_on=today - timedelta(days=3),
+        charges=[{"offense": "Theft in the third degree", "severity": Severity.MISDEMEANOR}])
+    other_office = Agency.objects.create(name="Other County Prosecutor", kind=AgencyKind.PROSECUTOR)
+    world.other_matter, _created = actions_legal.do_record_legal_matter(
+        None, person, kind=MatterKind.WARRANT, case_number=item_canary("legal", "other-office"),
+        prosecuting_agency=other_office, warrant_issued_on=today - timedelta(days=200), source="feed",
+        source_key="other-county:w:1")
+    request, _created = actions_legal.do_open_coordination_request(pat, world.matter,
+                                                                   note="Filing decision due next week.")
+    temporary = None
+    if actions_legal.release_for_prosecutor(request) is None:
+        temporary = make_release([agencies.prosecutor], categories=["partner_summary"],
+                                 purposes=[Purpose.CHARGE_COORDINATION])
+    world.coordination = actions_legal.do_answer_coordination_request(
+        request, actor=cam, answer_kind=AnswerKind.RECOMMENDATION, engagement="Weekly contact.",
+        goals=[world.goals[c] for c in ("casework", "health", "sud")],
+        goals_text="Two steps from a housing voucher.",
+        helps=f"Time to finish the housing application {item_canary('partner_summary', 'recommendation')}",
+        setbacks="A jail stay would cost the housing place.")
+    world.answer_release = world.coordination.answer_release
+    assert world.answer_release is not None
+    if temporary is not None:
+        do_revoke_release(temporary, actor=cam, scope=Revocation.Scope.FULL, effective_on=today)
+
+    # Letters: a release naming the court (no seats there) for status and the partner summary, independent of the
+    # consent state; one letter sent under it and one draft, both carrying the letter canary.
+    world.court_release = make_release([agencies.court], categories=["status", "partner_summary"],
+                                       purposes=[Purpose.COURT_REPORTING])
+    letters = []
+    for addressee in ("Judge Ramos", "Judge Okafor"):
+        draft = actions_letters.do_draft_letter(person, actor=cam, recipient=agencies.court, addressee=addressee,
+                                                goals=[world.goals["casework"]])
+        letters.append(actions_letters.do_edit_letter(
+            draft, actor=cam, version=draft.version,
+            barriers=f"What would help: a bus pass {LETTER_CANARY}"))
+    world.letter, world.draft = letters
+    world.letter = send_letter(world.letter, cam)
+
+    # Operational Work Group: every seat a member; Alex flagged by the team, on the next meeting's agenda (with the
+    # new referral and the open coordination request). A second group has no members: only the project manager
+    # may open its meeting (its agenda is not built: a non-member is refused before anything on it is read).
+    group = OperationalWorkGroup.objects.create(first_meeting_on=today - timedelta(days=70),
+                                                place="Precinct community room")
+    for seat in SEATS:
+        do_add_member(group, getattr(personas, seat), actor=mo)
+    starts = timezone.make_aware(datetime.combine(today + timedelta(days=1), time(10)))
+    world.owg_meeting = OperationalWorkGroupMeeting.objects.create(group=group, starts_at=starts, place=group.place)
+    do_flag_person(person, actor=cam, reason=f"Needs a partner to vouch at the shelter desk {FLAG_CANARY}")
+    build_agenda(world.owg_meeting, actor=mo)
+    other = OperationalWorkGroup.objects.create(name="Eastside working group", first_meeting_on=today,
+                                                place="Eastside library")
+    world.other_meeting = OperationalWorkGroupMeeting.objects.create(group=other, starts_at=starts,
+                                                                     place=other.place)
+
+
+_rendered_letters: list[bytes] = []
+
+
+def _render_letter_once(template_name, context, **kwargs) -> bytes:
+    if not _rendered_letters:
+        _rendered_letters.append(render_pdf(template_name, context, **kwargs))
+    return _rendered_letters[0]
+
+
+def send_letter(letter, actor):
+    """Send through the letters area. Rendering a letter takes a tenth of a second and the matrix sends one in each of
+    its worlds, so the first PDF rendered in a process is the one every later letter keeps (the pages' access rules do
+    not depend on the PDF's content). Where PDFs cannot be made, the letter is marked sent by hand, with a stand-in."""
+    if pdf_available():
+        with mock.patch.object(actions_letters, "render_pdf", _render_letter_once):
+            return actions_letters.do_send_letter(letter, actor=actor, sent_on=timezone.localdate(), method="mailed",
+                                                  version=letter.version)
+    content = b"%PDF-1.4\n% stand-in: WeasyPrint is not available on this machine\n"
+    type(letter).objects.filter(pk=letter.pk).update(
+        pdf=content, pdf_sha256=hashlib.sha256(content).hexdigest(), sent_at=timezone.now(),
+        sent_on=timezone.localdate(), sent_by=actor, method="mailed")
+    letter.refresh_from_db()
+    return letter
 
 
 def make_referral(protocol, officer, description: str, *, door=Door.ARREST_DIVERSION) -> Referral:

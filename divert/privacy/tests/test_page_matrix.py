@@ -1,7 +1,10 @@
 """THE page matrix: every seat × every consent state × every participant-facing page, checked against an oracle.
 
 12 seats × 9 consent states = 108 worlds; in each, one seat requests 34 participant-facing pages (plus the release
-page when a release exists, and the officer lookup for police seats): 3,774 requests and about 20,850 checks.
+page when a release exists, and the officer lookup for police seats) and the coordination app's pages: 6 in every
+state (a legal matter, another office's matter, a coordination request, a sent letter, a draft letter, the OWG
+meeting), 14 forms and downloads in three (FORM_STATES), 11 role-only pages and the meeting's PDF in two
+(ROLE_PAGE_STATES): 5,214 requests.
 Two further tests pin what the matrix found: the Part 2 notice on a service referral read under a consent, and
 the decision that a referral's outcome belongs to the referral. A last test triggers every notification Divert
 sends about the participant and reads them in the inbox, the mail outbox and the SMS outbox.
@@ -12,12 +15,18 @@ assessment answer, a housing goal, a housing service referral's outcome, a pendi
 (a contact note, an answer, a goal, a medical service referral), sud (a contact note, an answer, a treatment
 goal, a MAT service referral, the Part 2 consent's description), legal (an answer, a court goal),
 partner_summary (the summary), status (the reason on a status change, shown on the timeline), referral (the
-description on the arrest diversion Officer Olivia made, linked to Alex at intake) and identity (the surname).
+description on the arrest diversion Officer Olivia made, linked to Alex at intake) and identity (the surname). The
+coordination world adds a legal matter of the test prosecutor's office defended by the test defender (legal, in its
+case number), another office's matter, a coordination request answered with a recommendation (partner_summary; the
+goals it concerns are the team's alone), a sent letter and a draft to the court (LETTER_CANARY: the team's alone), and
+an OWG meeting with Alex flagged on its agenda (FLAG_CANARY: partner-summary readers and the project manager).
 
 The oracle (page_matrix_data.allowed), written from architecture.md §4 and never asking the policy:
 
 - the team (case_manager_cam, supervisor_sue, outreach_omar) sees everything; case_manager_casey (same
-  provider, not assigned) identity and status; manager_mo identity, referral, status and legal;
+  provider, not assigned) identity and status; manager_mo identity, referral, status and legal; prosecutor_pat and
+  defender_dana identity and their office's / client's legal matter, and the rest of the legal category (the
+  assessment's court answer, the court goal, another office's matter) only under a release, which accounts for it;
 - partner agencies (police, prosecutor, defender, project office, the other provider) see what a release in
   effect names: "active" a general release (everything but SUD), "part2_named" a Part 2 consent (everything),
   "revoked_partial" a Part 2 consent with SUD withdrawn, "part2_casework_withdrawn" one with casework withdrawn;
@@ -40,13 +49,36 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from divert.audit.models import AuditEvent
+from divert.coordination.actions_legal import do_decide_coordination_request, send_hold_reviews
+from divert.coordination.actions_owg import (
+    do_add_action_item,
+    do_approve_minutes,
+    do_record_attendance,
+    members_of,
+    schedule_owg_meetings,
+)
+from divert.coordination.models import AttendanceStatus, CoordinationDecision
+from divert.lib.pdf import pdf_available, pdf_text
 from divert.notify import sms
-from divert.notify.models import Notification
+from divert.notify.actions import send_daily_digests
+from divert.notify.models import EmailPreference, Notification, NotificationPreference
 from divert.participants.models import Door
+from divert.privacy.models import Disclosure
 from divert.privacy.tests import page_matrix_data as data
-from divert.privacy.tests.page_matrix_data import CANARY, SEATS, STATES, TEAM, allowed, item_canary, under_consent
+from divert.privacy.tests.page_matrix_data import (
+    CANARY,
+    FLAG_CANARY,
+    LETTER_CANARY,
+    SEATS,
+    STATES,
+    TEAM,
+    allowed,
+    item_canary,
+    under_consent,
+)
 from divert.referrals.actions import do_acknowledge_handoff, do_request_handoff, record_lapses, send_intake_reminders
 
 # A phrase of the 42 CFR 2.32 notice that must go with every disclosure of Part 2 information under a consent.
@@ -57,6 +89,22 @@ POLICE = {"officer_olivia", "sergeant_sam"}
 REFERRAL_LIST = CASE_MANAGEMENT | POLICE | {"prosecutor_pat", "manager_mo"}
 LEDGER = {"supervisor_sue", "manager_mo"}
 ACCESS_LOG = {"supervisor_sue", "manager_mo"}
+# Charge coordination: the list is for these seats' roles; a request is read by the seats that work on its matter
+# (the team, the project manager, the matter's prosecutor and defender), never through a release.
+COORDINATION_LIST = CASE_MANAGEMENT | {"prosecutor_pat", "defender_dana", "manager_mo"}
+COORDINATION_READERS = TEAM | {"prosecutor_pat", "defender_dana", "manager_mo"}
+MATTER_WRITERS = TEAM | {"prosecutor_pat"}
+LETTERS_HEADING = "Letters to courts and probation"
+# To keep the matrix inside its CI budget, not every coordination page is asked in all nine states:
+# - pages whose answer depends on the seat alone (no participant data on them, or nothing a release opens) in the state
+#   where a seat sees least and the one where it sees most;
+ROLE_PAGE_STATES = ("none", "part2_named")
+# - forms and downloads of an item whose page is asked in every state (same access helper), in the states that tell
+#   their answers apart: no release, a general release (casework, legal, the partner summary: 403 on a form) and a
+#   Part 2 consent (everything a partner may be given).
+FORM_STATES = ("none", "active", "part2_named")
+# Never on an Operational Work Group meeting, whoever reads it: what is said there is at the partner-summary level.
+NOT_AT_THE_OWG = tuple(CANARY[c] for c in ("casework", "health", "sud", "legal", "status"))
 
 
 @dataclass
@@ -68,6 +116,10 @@ class Page:
     audit: tuple[str, ...] = ()  # categories whose read must be audited when the page answers 200
     post: dict | None = None
     part2_notice: bool = True  # SUD shown under a consent must carry the redisclosure notice
+    hides: tuple[str, ...] = ()  # strings that must not appear, whatever the status
+    legal_matter: bool = False  # the legal read is of the matter (the prosecutor's and defender's by seat)
+    pdf: bool = False  # the body is a PDF: its text is checked
+    disclosure: bool = False  # a read under the release writes a Disclosure naming the categories read under it
 
 
 def item_status(seat: str, state: str, category: str, *, write: bool = False, writers=TEAM) -> int:
@@ -90,10 +142,12 @@ def pages(world, seat: str, state: str) -> list[Page]:
         return tuple(CANARY[c] if c == "identity" else item_canary(c, item) for c, item in pairs if c in sees)
 
     person_status = 200 if knows else 404
+    letters = seat in TEAM or seat == "manager_mo"  # the letters section: the team, and the PM that letters went
     result = [
         Page("person page and timeline", f"/people/{pk}/", person_status,
              shown(("identity", ""), ("status", "x"), ("casework", "contact"), ("health", "contact"),
-                   ("sud", "contact")), audit=("casework", "health", "sud")),
+                   ("sud", "contact"), ("legal", "matter")) + ((LETTERS_HEADING,) if letters else ()),
+             audit=("casework", "health", "sud", "legal"), hides=() if letters else (LETTERS_HEADING,)),
         Page("who accessed the record", f"/people/{pk}/access/",
              404 if not knows else role_status(seat, ACCESS_LOG)),
         Page("people search", "/people/?q=yxcanar", 200, shown(("identity", ""))),
@@ -145,6 +199,7 @@ def pages(world, seat: str, state: str) -> list[Page]:
                       ("new service referral", f"/people/{pk}/service-referrals/new/"),
                       ("new expense", f"/people/{pk}/funds/new/")):
         result.append(Page(name, url, item_status(seat, state, "casework", write=True)))
+    result += coordination_pages(world, seat, state)
     if world.release is not None:
         part2 = world.release.is_part2
         result.append(Page("release", f"/releases/{world.release.pk}/",
@@ -157,11 +212,115 @@ def pages(world, seat: str, state: str) -> list[Page]:
     return result
 
 
+def coordination_pages(world, seat: str, state: str) -> list[Page]:
+    """The coordination app's pages: legal matters and charge coordination, letters, the Operational Work Group."""
+    sees = allowed(seat, state)
+    pk, m, r = world.person.pk, world.matter.pk, world.coordination.pk
+    knows = "identity" in sees
+    matter_canary = item_canary("legal", "matter")
+    recommendation = item_canary("partner_summary", "recommendation")
+    summary = item_canary("partner_summary", "x")
+
+    def among(seats_200: set[str], seats_403: set[str]) -> int:
+        return 200 if seat in seats_200 else 403 if seat in seats_403 else 404
+
+    matter_shown = (matter_canary,) if "legal" in sees else ()
+    other_matter = 200 if data.legal_items_allowed(seat, state) else 404
+    result = [
+        Page("legal matter", f"/legal/{m}/", item_status(seat, state, "legal"), matter_shown, audit=("legal",),
+             legal_matter=True),
+        # Another office's matter: the prosecutor and the defender read it only under a release, which accounts for it.
+        Page("another office's legal matter", f"/legal/{world.other_matter.pk}/", other_matter,
+             (item_canary("legal", "other-office"),), audit=("legal",)),
+        # The answer's goals (casework, health, SUD) are the team's record: never shown to anyone else, releases
+        # notwithstanding; the recommendation to the team and to whom a release gives the partner summary.
+        Page("coordination request", f"/coordination/{r}/", 200 if seat in COORDINATION_READERS else 404,
+             (recommendation,) if "partner_summary" in sees else (), audit=("legal", "partner_summary"),
+             legal_matter=True,
+             hides=() if seat in TEAM else tuple(CANARY[c] for c in ("casework", "health", "sud"))),
+        # Letters: the team's alone; the project manager may know a sent letter exists (403), nobody else (404).
+        Page("sent letter", f"/letters/{world.letter.pk}/", among(TEAM, {"manager_mo"}), (LETTER_CANARY,)),
+        Page("draft letter", f"/letters/{world.draft.pk}/", among(TEAM, set()), (LETTER_CANARY,)),
+    ]
+    if state in FORM_STATES:
+        for name, url in (("legal matter, edit", f"/legal/{m}/edit/"), ("new charge", f"/legal/{m}/charges/new/"),
+                          ("new court date", f"/legal/{m}/court-dates/new/"),
+                          ("disposition", f"/legal/{m}/disposition/")):
+            result.append(Page(name, url, item_status(seat, state, "legal", write=True, writers=MATTER_WRITERS),
+                               matter_shown, audit=("legal",), legal_matter=True))
+        result += [
+            Page("new legal matter", f"/people/{pk}/legal/new/",
+                 404 if not knows else role_status(seat, MATTER_WRITERS)),
+            Page("new letter", f"/people/{pk}/letters/new/", item_status(seat, state, "casework", write=True)),
+            Page("flag for the OWG", f"/people/{pk}/owg-flag/",
+                 302 if seat in TEAM else item_status(seat, state, "partner_summary", write=True),
+                 post={"reason": "Needs a ride to the housing office"}),
+            Page("open a coordination request", f"/legal/{m}/coordinate/",
+                 item_status(seat, state, "legal", write=True, writers={"prosecutor_pat"}), audit=("legal",),
+                 legal_matter=True),
+            Page("answer a coordination request", f"/coordination/{r}/answer/",
+                 among(TEAM, {"manager_mo", "prosecutor_pat", "defender_dana"}), (recommendation,)),
+            Page("decide a coordination request", f"/coordination/{r}/decide/",
+                 among({"prosecutor_pat"}, TEAM | {"manager_mo", "defender_dana"})),
+            Page("sent letter, PDF", f"/letters/{world.letter.pk}/letter.pdf", among(TEAM, {"manager_mo"})),
+            Page("draft letter, edit", f"/letters/{world.draft.pk}/edit/", among(TEAM, set()), (LETTER_CANARY,)),
+            Page("draft letter, send", f"/letters/{world.draft.pk}/send/", among(TEAM, set())),
+            Page("the letters' release (the court)", f"/releases/{world.court_release.pk}/", among(TEAM, set())),
+        ]
+    # The Operational Work Group: every seat is a member of the first group, none of the second.
+    meeting, other = world.owg_meeting.pk, world.other_meeting.pk
+    # What the meeting shows depends on whether the seat reads the partner summary: the HTML page is checked in every
+    # state, its PDF (a tenth of a second to render) in a state where partners read it and one where they do not.
+    pdf_states = ROLE_PAGE_STATES if pdf_available() else ()
+    for suffix in ("", "minutes.pdf"):
+        pdf = suffix == "minutes.pdf"
+        if pdf and state not in pdf_states:
+            continue
+        result.append(Page(f"OWG meeting {suffix}".strip(), f"/owg/meetings/{meeting}/{suffix}", 200,
+                           shown_on_owg(seat, state), audit=("status", "partner_summary"), pdf=pdf, disclosure=True,
+                           hides=NOT_AT_THE_OWG + (() if "partner_summary" in sees else (summary,))))
+    if state in ROLE_PAGE_STATES:
+        result += [Page("notification settings", "/inbox/settings/", 200), Page("OWG", "/owg/", 200),
+                   # Requests are read by seat, releases notwithstanding.
+                   Page("coordination requests", "/coordination/", role_status(seat, COORDINATION_LIST),
+                        (data.IDENTITY_CANARY, matter_canary) if seat in COORDINATION_READERS else ())]
+        for name in ("agenda", "attendance", "minutes"):
+            result.append(Page(f"OWG {name}", f"/owg/meetings/{meeting}/{name}/", among({"manager_mo"}, set(SEATS))))
+        for suffix in ("", "minutes.pdf", "agenda/", "attendance/", "minutes/"):
+            if suffix == "minutes.pdf" and not pdf_states:
+                continue
+            result.append(Page(f"another group's OWG meeting {suffix}".strip(), f"/owg/meetings/{other}/{suffix}",
+                               among({"manager_mo"}, set()), pdf=suffix.endswith(".pdf")))
+    return result
+
+
+def shown_on_owg(seat: str, state: str) -> tuple[str, ...]:
+    """On the OWG meeting with Alex on its agenda: who Alex is to whoever may know; the partner summary to its
+    readers; why the team flagged Alex to those, and to the project manager who runs the meeting."""
+    sees = allowed(seat, state)
+    shows = []
+    if "identity" in sees:
+        shows.append(data.IDENTITY_CANARY)
+    if "partner_summary" in sees:
+        shows.append(item_canary("partner_summary", "x"))
+    if "partner_summary" in sees or seat == "manager_mo":
+        shows.append(FLAG_CANARY)
+    return tuple(shows)
+
+
 def forbidden_canaries(seat: str, state: str) -> list[str]:
     may = allowed(seat, state) - {"referral"}
     if seat in data.REFERRAL_READERS:
         may.add("referral")
-    return [CANARY[c] for c in data.CATEGORIES if c not in may]
+    forbidden = [CANARY[c] for c in data.CATEGORIES if c not in may]
+    if "legal" in may and not data.legal_items_allowed(seat, state):
+        # The prosecutor and the defender see their matter, not the rest of the legal category.
+        forbidden += [item_canary("legal", item) for item in ("answer", "goal", "other-office")]
+    if seat not in TEAM:
+        forbidden.append(LETTER_CANARY)
+    if "partner_summary" not in may and seat != "manager_mo":
+        forbidden.append(FLAG_CANARY)
+    return forbidden
 
 
 @pytest.mark.parametrize(("seat", "state"), list(itertools.product(SEATS, STATES)))
@@ -174,8 +333,13 @@ def test_every_page_follows_the_oracle(seat, state, personas, agencies, particip
     failures, checks = [], 0
     for page in pages(world, seat, state):
         before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        disclosed_before = Disclosure.objects.order_by("-id").values_list("id", flat=True).first() or 0
         response = client.post(page.url, page.post) if page.post is not None else client.get(page.url)
-        body = response.content.decode()
+        if page.pdf and response.status_code == 200:
+            # Words may be broken across lines in a PDF's text: compare without white space.
+            body = "".join(pdf_text(response.content).split())
+        else:
+            body = response.content.decode(errors="replace")
         where = f"{page.name} {page.url}"
         checks += 1
         if response.status_code != page.status:
@@ -184,6 +348,10 @@ def test_every_page_follows_the_oracle(seat, state, personas, agencies, particip
             checks += 1
             if canary in body:
                 failures.append(f"{where}: LEAK of {canary!r}")
+        for text in page.hides:
+            checks += 1
+            if text in body:
+                failures.append(f"{where}: {text!r} shown")
         if response.status_code != 200 or page.status != 200:
             continue
         for text in page.shows:
@@ -198,7 +366,7 @@ def test_every_page_follows_the_oracle(seat, state, personas, agencies, particip
                 checks += 1
                 if not events.filter(category=category).exists():
                     failures.append(f"{where}: no audit event for the {category} read")
-            if under_consent(seat, state, category):
+            if under_consent(seat, state, category, legal_matter=page.legal_matter):
                 checks += 1
                 if not events.filter(category=category, consent_id=world.release.pk).exists():
                     failures.append(f"{where}: the {category} read under release #{world.release.pk} "
@@ -207,6 +375,13 @@ def test_every_page_follows_the_oracle(seat, state, personas, agencies, particip
                     checks += 1
                     if REDISCLOSURE_PHRASE not in body:
                         failures.append(f"{where}: SUD shown under a Part 2 consent without the redisclosure notice")
+        consented = {c for c in page.audit if under_consent(seat, state, c, legal_matter=page.legal_matter)}
+        if page.disclosure and consented:
+            checks += 1
+            disclosures = Disclosure.objects.filter(id__gt=disclosed_before, recipient=user, person=world.person,
+                                                    release=world.release)
+            if not any(consented <= set(d.categories) for d in disclosures):
+                failures.append(f"{where}: no disclosure of {sorted(consented)} under release #{world.release.pk}")
     record_property("checks", checks)
     assert not failures, f"{seat} in state {state}:\n" + "\n".join(failures)
 
@@ -241,6 +416,34 @@ def test_a_referrals_outcome_is_the_referrals_not_the_participants_status(seat, 
     assert "/people/" not in body  # no way from the referral to the person's record
 
 
+# --- The Policy Coordinating Group --------------------------------------------------------------------------------
+
+def test_no_pcg_page_names_a_participant(personas, agencies, participant, make_release, login):
+    """The PCG holds no participant data: whatever a seat may know of Alex (here, under a Part 2 consent naming every
+    partner, and the matters), no PCG page says who Alex is."""
+    from divert.accounts.models import Agency
+    from divert.coordination import actions_pcg
+
+    data.build_world(personas, agencies, participant, make_release, "part2_named")
+    mo, today = personas.manager_mo, timezone.localdate()
+    members = [actions_pcg.do_add_member(actor=mo, agency=agency, joined_on=today - timedelta(days=400))
+               for agency in Agency.objects.order_by("pk")]
+    meeting, _created = actions_pcg.do_schedule_meeting(actor=mo, held_on=today + timedelta(days=20),
+                                                        place="City Hall, room 2", agenda="Protocol review")
+    document = actions_pcg.do_add_document(actor=mo, title="Data-sharing policy", kind="data_sharing")
+    agreement, _created = actions_pcg.do_add_agreement(actor=mo, kind="mou", title="Memorandum of understanding",
+                                                       effective_on=today - timedelta(days=300))
+    urls = ["/pcg/", "/pcg/members/", f"/pcg/members/{members[0].pk}/", "/pcg/meetings/",
+            f"/pcg/meetings/{meeting.pk}/", "/pcg/documents/", f"/pcg/documents/{document.pk}/", "/pcg/agreements/",
+            f"/pcg/agreements/{agreement.pk}/"]
+    for seat in SEATS:
+        client = login(getattr(personas, seat))
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, (seat, url, response.status_code)  # every agency is a member
+            assert data.IDENTITY_CANARY not in response.content.decode(), (seat, url)
+
+
 # --- Notifications ------------------------------------------------------------------------------------------------
 
 def test_no_notification_carries_participant_data(personas, agencies, participant, make_release, login,
@@ -273,20 +476,44 @@ def test_no_notification_carries_participant_data(personas, agencies, participan
         for days in settings.DIVERT_INTAKE_REMINDER_DAYS:
             send_intake_reminders(now=deadline - timedelta(days=days, hours=1))
         assert record_lapses(now=deadline + timedelta(minutes=1)) >= 1
+    with django_capture_on_commit_callbacks(execute=True):
+        # Coordination: building the world opened a request (the case manager told); the prosecutor holds the charge
+        # for the plan (the case manager told) and is reminded when the review-by date comes. The Operational Work
+        # Group: meetings scheduled and the agenda of tomorrow's built (members told), an action item about Alex's
+        # flag (its owner told), the minutes approved (members told). Letters notify nobody. The project manager
+        # takes a daily digest of what they were told.
+        NotificationPreference.objects.create(user=personas.manager_mo, email=EmailPreference.DIGEST)
+        review_by = timezone.localdate() + timedelta(days=10)
+        do_decide_coordination_request(world.coordination, actor=personas.prosecutor_pat,
+                                       decision=CoordinationDecision.HOLD, review_by=review_by)
+        assert send_hold_reviews(now=timezone.now() + timedelta(days=10)) == 1
+        meeting = world.owg_meeting
+        schedule_owg_meetings(timezone.localdate())
+        flag_item = meeting.agenda_items.get(flag__isnull=False)
+        do_add_action_item(meeting, actor=personas.manager_mo, text="Ask the shelter desk about a voucher",
+                           owner=personas.case_manager_cam, due_on=timezone.localdate() + timedelta(days=7),
+                           agenda_item=flag_item)
+        do_record_attendance(meeting, {u.pk: AttendanceStatus.PRESENT for u in members_of(meeting.group)},
+                             actor=personas.manager_mo, revision=None)
+        do_approve_minutes(meeting, actor=personas.manager_mo)
+        assert send_daily_digests(now=timezone.now().replace(hour=23)) >= 1
 
     kinds = set(Notification.objects.values_list("kind", flat=True))
     assert {"expense_pending", "divert.referral.review_requested", "divert.referral.approval_requested",
             "divert.handoff.requested", "divert.handoff.acknowledged", "divert.intake.reminder",
-            "divert.intake.lapsed"} <= kinds, kinds
+            "divert.intake.lapsed", "divert.coordination.requested", "divert.coordination.decided",
+            "divert.coordination.hold_review",
+            "divert.owg.agenda_ready", "divert.owg.action_item", "divert.owg.minutes_approved"} <= kinds, kinds
     assert mail.outbox and sms.outbox
     texts = [f"{n.title}\n{n.body}" for n in Notification.objects.all()]
     texts += [f"{m.subject}\n{m.body}" for m in mail.outbox]
     texts += [m.text for m in sms.outbox]
+    canaries = [*CANARY.values(), LETTER_CANARY, FLAG_CANARY]
     for text in texts:
-        for canary in CANARY.values():
+        for canary in canaries:
             assert canary not in text, text
     # And the inbox page of everyone notified.
     for user in User.objects.filter(notifications__isnull=False).distinct():
         body = login(user).get("/inbox/").content.decode()
-        for canary in CANARY.values():
+        for canary in canaries:
             assert canary not in body, (user.username, canary)

@@ -134,7 +134,11 @@ def clean_entities(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
         out[name] = _map_distinct(_column(frame, name), normalise.clean_name).to_numpy()
     if {"dob_year", "dob_month", "dob_day"} & set(frame.columns):
         for part in ("dob_year", "dob_month", "dob_day"):
-            out[part] = pd.to_numeric(_column(frame, part), errors="coerce").astype("Int64").to_numpy()
+            # A nullable integer array, not `.to_numpy()`: with gaps that turns into floats, and "1977.0" then
+            # never agrees with "1977" in the joined date (`dob`) the comparisons use.
+            numbers = pd.to_numeric(_column(frame, part), errors="coerce").astype("float64")
+            whole = numbers.where(numbers.mod(1) == 0)  # 7.5 is no month; unknown, not a crash
+            out[part] = pd.array(whole.to_numpy(), dtype="Int64")
     else:
         parts = _map_distinct(_column(frame, "date_of_birth"), normalise.split_date_of_birth)
         for index, part in enumerate(("dob_year", "dob_month", "dob_day")):

@@ -3,6 +3,7 @@
 import json
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
 
 from divert.records.management.commands.bench import Command
@@ -23,6 +24,7 @@ def test_scale_writes_its_keys(tmp_path):
     assert out.strip().splitlines()[-1].startswith("increment_seconds: ")
 
 
+@pytest.mark.django_db
 def test_febrl4_writes_its_keys(tmp_path):
     path = tmp_path / "febrl.json"
     out = run("--dataset", "febrl4", "--sample", "150", "--json", str(path))

@@ -136,3 +136,40 @@ def test_names_nicknames_and_sounds():
     assert normalise.phonetic("smyth") == normalise.phonetic("smith")
     assert normalise.split_alias("DOE, JOHN") == ("john", "doe")
     assert normalise.clean_identifier(1234567.0) == "1234567"
+
+
+def test_date_parts_with_gaps_stay_whole_numbers():
+    """dob_year/dob_month/dob_day with gaps (None) once became floats, so the joined date read "1977.07.02.0"
+    and never agreed with anything; they are nullable integers now."""
+    frame = pd.DataFrame({"record_id": ["a", "b", "c"], "first_name": ["Ann", "Bo", "Cy"],
+                          "dob_year": [1977, None, "1980"], "dob_month": [7, None, None],
+                          "dob_day": [2, None, None]})
+    entities = engine.clean_entities(frame, "record_id")
+    for part in ("dob_year", "dob_month", "dob_day"):
+        assert str(entities[part].dtype) == "Int64"
+    assert entities["dob_year"].tolist()[::2] == [1977, 1980]
+    dob = engine._variants(entities)["dob"]
+    assert dob.iloc[0] == "19770702" and dob.iloc[1:].isna().all()  # partial dates have no full date
+
+
+def test_a_date_part_that_is_not_a_whole_number_is_unknown():
+    frame = pd.DataFrame({"record_id": ["a", "b"], "dob_year": [1980, 1981], "dob_month": [7.5, 3],
+                          "dob_day": ["x", 4]})
+    entities = engine.clean_entities(frame, "record_id")
+    assert entities["dob_month"].isna().tolist() == [True, False]
+    assert entities["dob_day"].isna().tolist() == [True, False]
+
+
+def test_a_record_given_as_date_parts_links_like_one_given_as_text(model, population):
+    """The parts path end to end, alone and in a column with gaps."""
+    persons, _ = population
+    as_parts = link_one(model, persons, first_name="Zebulon", last_name="Quackenbush", dob_year=1984, dob_month=3,
+                        dob_day=11)
+    assert as_parts is not None and as_parts["person_id"] == "zeb" and as_parts["band"] == "auto"
+    records = pd.DataFrame([{"record_id": "r1", "first_name": "Zebulon", "last_name": "Quackenbush",
+                             "dob_year": 1984, "dob_month": 3, "dob_day": 11},
+                            {"record_id": "r2", "first_name": "Odalys", "last_name": "Pemberton-Ruiz",
+                             "dob_year": None, "dob_month": None, "dob_day": None}])
+    links = engine.predict(model, persons, records).links
+    best = links[links["rank"] == 1].set_index("record_id")
+    assert best.loc["r1", "person_id"] == "zeb" and best.loc["r1", "band"] == "auto"  # a column with gaps

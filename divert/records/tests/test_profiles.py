@@ -43,6 +43,8 @@ def test_a_changed_profile_file_updates_the_profile(db, tmp_path, capsys):
     ({"date_formats": ["MM/DD/YYYY"]}, "has no % directive"),
     ({"key": []}, "key must list the source columns"),
     ({"bad_rows": "ignore"}, 'bad_rows must be "reject" or "quarantine"'),
+    ({"row_checks": "relaxed"}, 'row_checks must be "strict"'),
+    ({"row_checks": True}, 'row_checks must be "strict"'),
     ({"max_rows": 0}, "max_rows must be a whole number"),
     ({"colour": "blue"}, "unknown setting(s): colour"),
     ({"kind_codes": {"BOOK": "booking", "REL": "parole"}}, "'REL' maps to 'parole'"),
@@ -91,3 +93,11 @@ def test_the_admin_form_checks_the_spec(db):
     with pytest.raises(ValidationError) as caught:
         profile.full_clean()
     assert "spec" in caught.value.message_dict
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, "strict"), ("strict", "strict"), ("lenient", "lenient")])
+def test_row_checks_default_to_strict(value, expected):
+    spec = copy.deepcopy(shipped("county-jail-csv")["spec"])
+    if value is not None:
+        spec["row_checks"] = value
+    assert parse_spec(spec).row_checks == expected

@@ -135,7 +135,7 @@ def test_case_manager_walks_their_pages(open_page, live_server, case_manager_cam
         page.screenshot(path=str(SCREENSHOT), full_page=True)
     walk.expect_seat("Cam Tester · Case manager, Test Harm Reduction Services")
     assert walk.nav_labels() == ["Home", "Referrals", "People", "Outreach", "Tasks", "Services", "On call",
-                                 "Coordination", "Work group", "Account", "Inbox"]
+                                 "Coordination", "Work group", "Matches", "Account", "Inbox"]
     expect(page.locator("#main-nav [aria-current=page]")).to_have_text("Home")
 
     walk.nav("People")
@@ -175,7 +175,7 @@ def test_project_manager_walks_their_pages(open_page, live_server, manager_mo, p
     expect(page.get_by_role("table", name="Enrollments by status")).to_contain_text("Active")
     walk.expect_seat("Mo Tester · Project manager, Test LEAD Project Office")
     assert walk.nav_labels() == ["Home", "Referrals", "People", "Services", "Funds", "Coordination", "Work group",
-                                 "Policy group", "Protocol", "Imports", "Audit log", "Account", "Inbox"]
+                                 "Policy group", "Protocol", "Imports", "Matches", "Audit log", "Account", "Inbox"]
 
     walk.nav("People")
     walk.arrived("People", "People")

@@ -37,7 +37,7 @@ class Command(BaseCommand):
         if bool(dataset) == bool(scale):
             raise CommandError("say either --dataset febrl4 or --scale")
         if dataset:
-            figures = bench.bench_febrl4(sample)
+            figures = bench.bench_febrl4_through_import(sample)
         else:
             if persons < 1 or rows < 1:
                 raise CommandError("--persons and --rows must be positive")

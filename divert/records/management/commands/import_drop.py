@@ -69,7 +69,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{path.name}: {summary_line(imp)}")
             if imp.status == ImportStatus.FINISHED:
                 done = move(path, folder / "done")
-                if imp.rows_quarantined:
+                if imp.rows_quarantined or imp.rows_warned:
                     save_report(imp, done.with_name(report_name(imp)))
             else:
                 refused += 1
