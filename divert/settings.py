@@ -293,9 +293,10 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("DIVERT_LOG_LEVEL", "INFO")},
-    # WeasyPrint and fontTools narrate every step of every PDF at INFO; Splink every step of training.
+    # WeasyPrint and fontTools narrate every step of every PDF at INFO; Splink every step of training, and warns of
+    # levels a small training set never shows (the model copes: docs/linkage.md).
     "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"},
-                "splink": {"level": "WARNING"}},
+                "splink": {"level": "ERROR"}},
 }
 
 DIVERT_SITE_NAME = os.environ.get("DIVERT_SITE_NAME", "Divert")

@@ -92,8 +92,10 @@ def _scrambled(i: int, salt: int, width: int) -> int:
 
 def seed_site(participants: int, seed: int, today: date | None = None,
               progress: Callable[[int, int], None] | None = None,
-              stage: Callable[[str], None] | None = None) -> SeedReport:
-    """`progress(done, total)` reports participants as they are made; `stage(label)` announces each later step."""
+              stage: Callable[[str], None] | None = None, justice_feeds: bool = True) -> SeedReport:
+    """`progress(done, total)` reports participants as they are made; `stage(label)` announces each later step.
+    `justice_feeds=False` leaves out the week of jail feeds (linking them is the slowest step; tests of other
+    modules skip it)."""
     if participants < 0 or participants >= 10**7:
         raise ValueError("participants must be between 0 and 9,999,999")
     if Person.objects.exists():
@@ -134,8 +136,9 @@ def seed_site(participants: int, seed: int, today: date | None = None,
         seed_letters(random.Random(seed + 9), fake, today)
         announce("a year of the Operational Work Group")
         seed_owg(random.Random(seed + 10), fake, today)
-        announce("a week of nightly jail feeds, linked, with alerts and a review queue")
-        seed_feeds(random.Random(seed + 12), fake, today)
+        if justice_feeds:
+            announce("a week of nightly jail feeds, linked, with alerts and a review queue")
+            seed_feeds(random.Random(seed + 12), fake, today)
         announce("saving")
         log_event("divert.demo.seeded", details={"participants": participants, "seed": seed,
                                                  "referrals": referrals})

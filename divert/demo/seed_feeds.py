@@ -11,6 +11,7 @@ works on a site of any size.
 
 from __future__ import annotations
 
+import copy
 import csv
 import random
 import tempfile
@@ -72,14 +73,20 @@ def _ensure_model() -> None:
 
     if LinkageModelVersion.objects.filter(active=True).exists():
         return
-    persons = bench.synthetic_persons(2000, seed=31)
-    bookings = bench.synthetic_bookings(persons, 6000, seed=32).drop(columns=["true_person_id"])
-    model = engine.train(persons, bookings, u_pairs=1e6, em_pairs=5e5)
+    if not _trained:
+        # Seeded, so the same every time: trained once per process (a test run seeds many sites).
+        persons = bench.synthetic_persons(2000, seed=31)
+        bookings = bench.synthetic_bookings(persons, 6000, seed=32).drop(columns=["true_person_id"])
+        _trained.append((engine.train(persons, bookings, u_pairs=1e6, em_pairs=5e5), len(persons), len(bookings)))
+    model, persons, bookings = copy.deepcopy(_trained[0])
     path = store.save_model(model)
     LinkageModelVersion.objects.create(version=model.version, file_path=str(path),
                                        auto_link_threshold=model.thresholds.auto_link,
-                                       review_threshold=model.thresholds.review, trained_persons=len(persons),
-                                       trained_records=len(bookings), active=True)
+                                       review_threshold=model.thresholds.review, trained_persons=persons,
+                                       trained_records=bookings, active=True)
+
+
+_trained: list = []
 
 
 def _participants() -> list[dict]:

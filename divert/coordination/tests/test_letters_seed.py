@@ -17,7 +17,7 @@ from divert.privacy.models import Disclosure, ReleaseOfInformation
 
 @pytest.fixture
 def site(db):
-    seed_site(300, seed=5, today=timezone.localdate())
+    seed_site(150, seed=5, today=timezone.localdate(), justice_feeds=False)
 
 
 def test_seed_makes_court_releases_sent_letters_and_drafts(site, require_pdf, capsys):

@@ -4,10 +4,12 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from divert.accounts.models import Agency, Membership, User
 from divert.accounts.seats import DEMO_LOGINS, DEMO_PASSWORD
 from divert.demo.seed import clear_participants, seed_site
+from divert.notify.models import Notification
 from divert.participants.models import Enrollment, EnrollmentStatus, Identifier, Person
 
 TODAY = date(2026, 11, 26)
@@ -24,13 +26,13 @@ def _snapshot():
 
 
 def test_same_seed_same_site(db):
-    seed_site(150, seed=7, today=TODAY)
+    seed_site(60, seed=7, today=TODAY, justice_feeds=False)
     first = _snapshot()
     clear_participants()
-    seed_site(150, seed=7, today=TODAY)
+    seed_site(60, seed=7, today=TODAY, justice_feeds=False)
     assert _snapshot() == first
     clear_participants()
-    seed_site(150, seed=8, today=TODAY)
+    seed_site(60, seed=8, today=TODAY, justice_feeds=False)
     assert _snapshot()[0] != first[0]
 
 
@@ -62,9 +64,9 @@ def test_the_site_is_believable(db):
 
 
 def test_seed_refuses_a_database_with_people(db):
-    seed_site(5, seed=1, today=TODAY)
+    seed_site(5, seed=1, today=TODAY, justice_feeds=False)
     with pytest.raises(ValueError, match="already holds people"):
-        seed_site(5, seed=1, today=TODAY)
+        seed_site(5, seed=1, today=TODAY, justice_feeds=False)
     assert Person.objects.count() == 5
 
 
@@ -121,3 +123,18 @@ def test_every_module_has_a_month_of_work(db):
     assert Contact.objects.filter(note_category="sud").exists() and Contact.objects.filter(substantive=True).exists()
     for model in (Assessment, MonthlyStatus, Goal, ServiceReferral, Expense):
         assert model.objects.exists(), model
+    # Coordination over a year, and a week of justice feeds with alerts and a review queue.
+    from divert.coordination.models import (
+        CoordinationRequest,
+        Letter,
+        OperationalWorkGroupMeeting,
+        PCGDecision,
+    )
+    from divert.records.models import JusticeEvent, LinkCandidate
+
+    meetings = OperationalWorkGroupMeeting.objects
+    assert meetings.filter(starts_at__lt=timezone.now()).count() >= 24  # every other week for a year
+    assert set(CoordinationRequest.objects.values_list("status", flat=True)) >= {"awaiting_answer", "decided"}
+    assert PCGDecision.objects.exists() and Letter.objects.exists()
+    assert JusticeEvent.objects.filter(kind="booking").exists() and LinkCandidate.objects.filter(status="open").exists()
+    assert Notification.objects.filter(kind="divert.justice.update").exists()

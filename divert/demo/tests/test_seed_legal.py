@@ -28,7 +28,7 @@ def _clear():
 
 @pytest.fixture
 def site(db):
-    seed_site(300, seed=5, today=timezone.localdate())
+    seed_site(150, seed=5, today=timezone.localdate(), justice_feeds=False)
     _clear()  # seed_site seeds legal matters too; these tests run the seeder on its own
 
 

@@ -8,7 +8,7 @@ from divert.records.models import ImportStatus, StagedRecord
 from divert.records.tests.conftest import JAIL_HEADER, jail_row
 
 # Enough batches (1,000 rows each) to tell flat from growing; the large-file figure belongs to a benchmark.
-ROWS = 30_000
+ROWS = 15_000
 
 
 def test_a_large_file_imports_in_flat_memory(jail, tmp_path):
