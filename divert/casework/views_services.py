@@ -35,6 +35,7 @@ from divert.casework.models import (
     ServiceReferral,
     SpendingCategory,
 )
+from divert.lib.spreadsheet import neutralise
 from divert.privacy.policy import Category, can_see, disclose, is_on_team, visible_persons
 from divert.web.access import get_person_for_user
 
@@ -223,12 +224,6 @@ def funds_ledger(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _cell(value) -> str:
-    # Spreadsheet programs run cells that start with these as formulas.
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @login_required
 @require_GET
 def funds_ledger_csv(request: HttpRequest) -> HttpResponse:
@@ -243,11 +238,11 @@ def funds_ledger_csv(request: HttpRequest) -> HttpResponse:
     writer.writerow(["table", "name", "period start", "period end", "budget", "approved", "pending", "remaining"])
     for s in summary["sources"]:
         src = s["source"]
-        writer.writerow([_cell(v) for v in ("funding source", src.name, src.period_start, src.period_end,
+        writer.writerow([neutralise(v) for v in ("funding source", src.name, src.period_start, src.period_end,
                                             src.budget_amount, s["approved"], s["pending"], s["remaining"])])
     labels = dict(SpendingCategory.choices)
     for row in summary["by_category"]:
-        writer.writerow([_cell(v) for v in ("spending category", labels.get(row["category"], row["category"]),
+        writer.writerow([neutralise(v) for v in ("spending category", labels.get(row["category"], row["category"]),
                                             "", "", "", row["total"], "", "")])
     return response
 

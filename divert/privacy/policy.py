@@ -38,7 +38,8 @@ from divert.privacy.models import Disclosure, ReleaseOfInformation, ReleaseRecip
 
 __all__ = ["Category", "Decision", "Grant", "can_see", "disclose", "disclose_to_agency", "grants_for",
            "may_manage_releases",
-           "may_see_accounting", "may_see_release", "release_for_agency", "visible_legal_matters", "visible_persons",
+           "may_see_accounting", "may_see_release", "release_for_agency", "sees_all_legal",
+           "visible_legal_matters", "visible_persons",
            "visible_referrals", "REDISCLOSURE_NOTICE"]
 
 
@@ -473,6 +474,20 @@ def visible_referrals(user):
     if role == Role.PROJECT_MANAGER:
         return referral.objects.all()
     return referral.objects.none()
+
+
+def sees_all_legal(user, person: Person) -> bool:
+    """True when a grant opens the whole legal category of `person` to `user`, not only some matters (a prosecutor's
+    office matters, a defender's clients'): justice events, which belong to no matter, need the whole category."""
+    for grant in grants_for(user, person=person):
+        if Category.LEGAL not in grant.categories or grant.legal_matters is not None:
+            continue
+        if grant.person_ids is not None:
+            if person.pk in grant.person_ids:
+                return True
+        elif Person.objects.filter(pk=person.pk).filter(grant.persons).exists():
+            return True
+    return False
 
 
 def visible_legal_matters(user, person: Person | None = None, *, by_seat: bool = False):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from divert.audit.log import log_event
+from divert.lib.spreadsheet import neutralise
 from divert.participants.models import OPEN_STATUSES, Person
 from divert.privacy import actions
 from divert.privacy.forms import EventForm, ReleaseForm, RevocationForm
@@ -200,12 +201,6 @@ def person_disclosures(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "privacy/disclosures.html", {"person": person, "page": page, "hides_part2": hides_part2})
 
 
-def _cell(value) -> str:
-    # Spreadsheet programs run cells that start with these as formulas.
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @login_required
 def person_disclosures_csv(request: HttpRequest, person_id: int) -> HttpResponse:
     person, disclosures, _hides = _accounting(request, person_id)
@@ -217,7 +212,7 @@ def person_disclosures_csv(request: HttpRequest, person_id: int) -> HttpResponse
     for d in disclosures.iterator():
         recipient = d.recipient.get_full_name() or d.recipient.get_username() if d.recipient else ""
         consent = f"{d.release.get_kind_display()} #{d.release_id}" if d.release else ""
-        writer.writerow([_cell(v) for v in (d.at.isoformat(timespec="seconds"), recipient, d.recipient_agency or "",
-                                            "; ".join(d.category_labels()), d.purpose, consent,
-                                            "yes" if d.part2 else "no")])
+        writer.writerow([neutralise(v) for v in (
+            d.at.isoformat(timespec="seconds"), recipient, d.recipient_agency or "", "; ".join(d.category_labels()),
+            d.purpose, consent, "yes" if d.part2 else "no")])
     return _private_file(response)

@@ -11,19 +11,10 @@ from pathlib import Path
 
 from django.db.models import F
 
+from divert.lib.spreadsheet import neutralise
 from divert.records.models import FeedImport
 
 HEADER = ["row", "column", "value", "reason", "outcome"]
-# Spreadsheet programs run a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value) -> str:
-    """The value as text a spreadsheet shows and never runs: a leading formula character gets a quote mark."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
 def outcome(imp: FeedImport, row_number: int | None, severity: str = "refusal") -> str:
     """What became of the row: a refusal refused the file or quarantined the row; a warning (lenient row checks)
     left a value blank in a row that was kept - unless something else refused the whole file."""

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 from divert.audit.log import log_event
 from divert.casework.timeline import TimelineItem
 from divert.participants.models import Person
-from divert.privacy.policy import Category, can_see, disclose, grants_for, visible_legal_matters
+from divert.privacy.policy import Category, can_see, disclose, sees_all_legal, visible_legal_matters
 from divert.records.events import jail_days_between
 from divert.records.models import Kind
 from divert.records.models_events import JusticeEvent
@@ -29,19 +29,6 @@ from divert.web.access import get_person_for_user
 
 LIST_LIMIT = 500
 TIMELINE_LIMIT = 200
-
-
-def sees_all_legal(user, person: Person) -> bool:
-    """True when a grant opens the whole legal category of `person` to `user`, not only some matters."""
-    for grant in grants_for(user, person=person):
-        if Category.LEGAL not in grant.categories or grant.legal_matters is not None:
-            continue
-        if grant.person_ids is not None:
-            if person.pk in grant.person_ids:
-                return True
-        elif Person.objects.filter(pk=person.pk).filter(grant.persons).exists():
-            return True
-    return False
 
 
 def visible_justice_events(user, person: Person) -> QuerySet[JusticeEvent]:
