@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "divert.casework",
     "divert.coordination",
     "divert.records",
+    "divert.interop",
     "divert.web",
     "divert.demo",
 ]
@@ -355,6 +356,13 @@ DIVERT_FEED_PROSECUTOR_AGENCY = os.environ.get("DIVERT_FEED_PROSECUTOR_AGENCY", 
 LINKAGE_MODEL_DIR = Path(os.environ.get("DIVERT_LINKAGE_MODEL_DIR", VAR_DIR / "linkage-models"))
 # Agreement renewal reminders (MOU, resolution) go to project managers; also to site administrators if set.
 DIVERT_RENEWAL_REMINDERS_TO_SITE_ADMIN = envbool("DIVERT_RENEWAL_REMINDERS_TO_SITE_ADMIN", False)
+# HMIS export and webhooks (docs/hmis.md, docs/webhooks.md). DIVERT_HMIS_AGENCY names the agency (id or name) that
+# stands for the continuum of care's HMIS in releases; the CoC code (XX-999) and geocode (six digits) go in its files.
+DIVERT_HMIS_AGENCY = os.environ.get("DIVERT_HMIS_AGENCY", "").strip()
+DIVERT_HMIS_COC_CODE = os.environ.get("DIVERT_HMIS_COC_CODE", "").strip().upper()
+DIVERT_HMIS_GEOCODE = os.environ.get("DIVERT_HMIS_GEOCODE", "").strip()
+DIVERT_HMIS_PATH_SERVICES = envbool("DIVERT_HMIS_PATH_SERVICES", False)
+DIVERT_WEBHOOKS = envbool("DIVERT_WEBHOOKS", False)
 
 
 def production_problems() -> list[str]:

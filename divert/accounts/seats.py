@@ -45,6 +45,8 @@ NAV_ITEMS = [
     NavItem("records_review", _("Matches"), frozenset({Role.OUTREACH, Role.CASE_MANAGER, Role.SUPERVISOR,
                                                       Role.PROJECT_MANAGER})),
     NavItem("audit_log", _("Audit log"), frozenset({Role.PROJECT_MANAGER})),
+    NavItem("hmis_export", _("HMIS export"), frozenset({Role.PROJECT_MANAGER})),
+    NavItem("webhooks", _("Webhooks"), frozenset({Role.SITE_ADMIN}), shown_if="divert.interop.webhooks.menu_shown"),
     NavItem("admin:index", _("Administration"), frozenset({Role.SITE_ADMIN}), staff_only=True),
     NavItem("account", _("Account")),
 ]

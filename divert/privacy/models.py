@@ -46,6 +46,7 @@ class Purpose(models.TextChoices):
     COURT_REPORTING = "court_reporting", _("Court or probation reporting")
     BENEFITS_HOUSING = "benefits_housing", _("Benefits and housing applications")
     TREATMENT_REFERRAL = "treatment_referral", _("Treatment referral")
+    HMIS_SHARING = "hmis_sharing", _("Sharing with the continuum of care's HMIS")
     OTHER = "other", _("Other")
 
 

@@ -34,10 +34,10 @@ from django.utils.translation import gettext_lazy as _
 from divert.accounts.roles import Role
 from divert.participants.models import OPEN_STATUSES, Person
 from divert.privacy.categories import Category
-from divert.privacy.models import Disclosure, ReleaseOfInformation, ReleaseRecipient, Revocation
+from divert.privacy.models import Disclosure, Purpose, ReleaseOfInformation, ReleaseRecipient, Revocation
 
 __all__ = ["Category", "Decision", "Grant", "can_see", "disclose", "disclose_to_agency", "grants_for",
-           "may_manage_releases",
+           "hmis_export_persons", "may_manage_releases",
            "may_see_accounting", "may_see_release", "release_for_agency", "sees_all_legal",
            "visible_legal_matters", "visible_persons",
            "visible_referrals", "REDISCLOSURE_NOTICE"]
@@ -380,6 +380,46 @@ def disclose_to_agency(actor, person: Person, agency, release: ReleaseOfInformat
                   category=category, consent=release, details={"purpose": disclosure.purpose,
                                                                 "recipient_agency": agency.pk})
     return str(REDISCLOSURE_NOTICE) if part2 else None
+
+
+# --- The continuum of care's HMIS ----------------------------------------------------------------------------
+
+# What an HMIS export may carry, by category. Identity always goes with it (a client record is who someone is).
+# Health and substance-use (Part 2) data never go, whatever a release opens: the HMIS CSV files Divert writes have
+# no field it fills from them (disabilities and health insurance are sent as "data not collected").
+HMIS_CATEGORIES = frozenset({Category.STATUS, Category.CASEWORK})
+
+
+def hmis_export_persons(agency, *, day=None) -> list[tuple[Person, ReleaseOfInformation, frozenset[str]]]:
+    """The persons whose records may go to the continuum of care's HMIS (`agency`) on `day` (today by default),
+    each with the release that allows it and the categories it opens for the export.
+
+    A release qualifies when it is in effect that day (not expired, not fully revoked, the HMIS not withdrawn as a
+    recipient), names the HMIS agency as a whole, has HMIS sharing among its purposes and still opens program status
+    (the enrollment and exit records); casework opens services and income too. Only HMIS_CATEGORIES are ever
+    returned. Merged-away records (tombstones) are left out. Where several releases qualify, the one opening the most
+    wins (then the newest)."""
+    day = day or timezone.localdate()
+    candidates = (ReleaseOfInformation.objects
+                  .filter(recipients__agency=agency, recipients__role="", starts_on__lte=day,
+                          person__merged_into__isnull=True)
+                  .distinct().order_by("person_id", "-starts_on", "-id")
+                  .select_related("person")
+                  .prefetch_related("recipients", Prefetch(
+                      "revocations", queryset=Revocation.objects.prefetch_related("recipients"))))
+    chosen: dict[int, tuple[Person, ReleaseOfInformation, frozenset[str]]] = {}
+    for release in candidates:
+        if Purpose.HMIS_SHARING not in (release.purposes or []):
+            continue
+        if not any(rr.agency_id == agency.pk and rr.role == "" for rr in release.effective_recipients_on(day)):
+            continue
+        categories = release.effective_categories_on(day) & HMIS_CATEGORIES
+        if Category.STATUS not in categories:
+            continue
+        best = chosen.get(release.person_id)
+        if best is None or len(categories) > len(best[2]):
+            chosen[release.person_id] = (release.person, release, frozenset(categories))
+    return list(chosen.values())
 
 
 # --- Who works with releases --------------------------------------------------------------------------------
