@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -170,7 +171,9 @@ def build(period_from: date, period_to: date, *, progress: Callable[[int, int], 
         "ExportID": export.export_id, "SourceType": 2, "SourceName": str(settings.DIVERT_SITE_NAME)[:50],
         "ExportDate": _dt(now), "ExportStartDate": _d(period_from), "ExportEndDate": _d(period_to),
         "SoftwareName": SOFTWARE_NAME, "SoftwareVersion": _version(), "CSVVersion": spec.CSV_VERSION,
-        "ExportPeriodType": 3, "ExportDirective": 2, "HashStatus": 1})
+        "ExportPeriodType": 3, "ExportDirective": 2, "HashStatus": 1,
+        # The site's address names this implementation of Divert, the same in every export.
+        "ImplementationID": urlsplit(settings.DIVERT_SITE_URL).netloc[:200] or SOFTWARE_NAME})
     return export
 
 

@@ -11,6 +11,7 @@ is used.
 
 import hashlib
 import hmac
+import http.client
 import json
 import logging
 import secrets
@@ -84,7 +85,8 @@ def on_audit_event(sender, instance, created, **kwargs) -> None:
         return
     payload = payload_for(instance)
     if payload is not None:
-        transaction.on_commit(lambda: enqueue(payload))
+        # robust: a failure to queue is logged and never breaks the action that already committed.
+        transaction.on_commit(lambda: enqueue(payload), robust=True)
 
 
 def enqueue(payload: dict) -> int:
@@ -130,7 +132,7 @@ def post(delivery: WebhookDelivery) -> tuple[int | None, str]:
             return response.status, ""
     except urllib.error.HTTPError as exc:
         return exc.code, f"HTTP {exc.code}"
-    except (urllib.error.URLError, OSError, ValueError) as exc:
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
         return None, str(reason)[:300] or exc.__class__.__name__
 
