@@ -143,3 +143,15 @@ def test_canaries_of_people_without_consent_never_leave(participant, hmis_agency
         assert canary not in text
     for name in ("Client.csv", "Enrollment.csv", "IncomeBenefits.csv", "Services.csv"):
         assert {r["PersonalID"] for r in files[name]["rows"]} <= {str(consenting.pk)}
+
+
+def test_policy_prefers_the_release_opening_most_and_skips_merged_records(participant, hmis_agency, cam, agencies):
+    from divert.participants.models import Person
+    from divert.privacy.policy import hmis_export_persons
+
+    make_release(participant, hmis_agency, cam, categories=("status",), starts_on=date(2026, 3, 1))
+    wider = make_release(participant, hmis_agency, cam, categories=("status", "casework", "legal"))
+    survivor = Person.objects.create(first_name="Alex", last_name="Survivor")
+    merged = Person.objects.create(first_name="Alex", last_name="Merged", merged_into=survivor)
+    make_release(merged, hmis_agency, cam)
+    assert hmis_export_persons(hmis_agency) == [(participant, wider, frozenset({"status", "casework"}))]
