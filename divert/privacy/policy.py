@@ -403,6 +403,7 @@ def hmis_export_persons(agency, *, day=None) -> list[tuple[Person, ReleaseOfInfo
     candidates = (ReleaseOfInformation.objects
                   .filter(recipients__agency=agency, recipients__role="", starts_on__lte=day,
                           person__merged_into__isnull=True)
+                  .filter(Q(expires_on__isnull=True) | Q(expires_on__gt=day))
                   .distinct().order_by("person_id", "-starts_on", "-id")
                   .select_related("person")
                   .prefetch_related("recipients", Prefetch(
