@@ -1,8 +1,10 @@
 """The HUD HMIS CSV format as data: each file's columns in order, which must be filled, and the code lists.
 
 Source: U.S. Department of Housing and Urban Development, *HMIS CSV Format Specifications FY2024* (CSV version
-"2024", aligned with the FY2024 HMIS Data Standards and Data Dictionary), checked against the FY2024 exporter and
-importer of the open-source warehouse greenriver/hmis-warehouse (``drivers/hmis_csv_twenty_twenty_four``). Only the
+"2024", aligned with the FY2024 HMIS Data Standards and Data Dictionary). Cross-checked against open-source code:
+the FY2024 driver of greenriver/hmis-warehouse (``drivers/hmis_csv_twenty_twenty_four``: its file set and the
+FY2024 race and gender columns its Client importer validates) and a public FY2024 HMIS CSV database schema that
+lists every column of these files in order. Only the
 files Divert writes are here; columns the program does not collect stay empty or carry a data-quality code
 (8 client doesn't know, 9 client prefers not to answer, 99 data not collected), as the format prescribes.
 
