@@ -166,13 +166,15 @@ def people(seed: int, today: date | None = None,
 
 
 def seed_people(count: int, seed: int, today: date | None = None, *, enrolled: int = 0,
-                progress: Callable[[int, int], None] | None = None) -> SeedReport:
+                progress: Callable[[int, int], None] | None = None,
+                drawn: Iterator[tuple[Person, list[Alias], list[Identifier]]] | None = None) -> SeedReport:
     """The lean path of the seed: only persons, their aliases and identifiers (`people`), saved in batches.
 
     The first `enrolled` of them also get the seed's enrollments (`_enrollments`, with the seed's agencies, demo
     logins and enough case managers for them), so that justice data about them alerts someone. Nothing else of
     the site is made: no referrals, casework or feeds. Used by `divert seed --people-only` and the linkage
-    scale benchmark. Unlike `seed_site` it adds to a database that already holds people.
+    scale benchmark. Unlike `seed_site` it adds to a database that already holds people. `drawn` (a `people`
+    iterator) lets a caller go on drawing from where the seed stopped, e.g. people Divert does not know.
     """
     if count < 0 or count >= 10**7 or not 0 <= enrolled <= count:
         raise ValueError("people must be between 0 and 9,999,999, and enrolled at most that many")
@@ -187,7 +189,7 @@ def seed_people(count: int, seed: int, today: date | None = None, *, enrolled: i
             staff_fake = Faker("en_US")
             staff_fake.seed_instance(seed + 1)
             case_managers = _staff(agencies, enrolled, staff_fake)
-        drawn = people(seed, today)
+        drawn = drawn or people(seed, today)
         made = enrollments_made = 0
         while made < count:
             batch = [next(drawn) for _ in range(min(BATCH, count - made))]
