@@ -544,17 +544,23 @@ def _strangers(drawn, n: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-JAIL_SHARE, RELEASE_SHARE = 0.8, 0.15
+RELEASE_SHARE = 0.3  # of the night's bookings, released the same night
 COURT_CLASSES = [("RCW 9A.56.050", "Theft 3", "M"), ("RCW 69.50.4013", "Possession", "M"),
                  ("RCW 9A.52.080", "Trespass 2", "M"), ("RCW 69.50.401", "Delivery", "F")]
 
 
+def _real_date(text) -> dt.date | None:
+    """The noisy date of birth as a feed would carry it: none when a part is unknown or the typo made it no date
+    (the jail's and the court's systems accept only real dates)."""
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
 def _jail_date(text) -> str:
-    """A feed's MM/DD/YYYY, or blank when a part is unknown (a jail file has no partial dates)."""
-    if not text or "-00" in text:
-        return ""
-    year, month, day = text.split("-")
-    return f"{month}/{day}/{year}"
+    date = _real_date(text)
+    return f"{date:%m/%d/%Y}" if date else ""
 
 
 def _increment_files(rows: pd.DataFrame, folder: Path, day: dt.date, rng: np.random.Generator) -> list[Path]:
@@ -564,14 +570,17 @@ def _increment_files(rows: pd.DataFrame, folder: Path, day: dt.date, rng: np.ran
 
     from divert.demo.seed_feeds import HEADER
 
-    n = len(rows)
-    n_jail = int(n * JAIL_SHARE)
-    n_release = int(n * RELEASE_SHARE)
-    booked = rows.iloc[: n_jail - n_release]
-    court = rows.iloc[n_jail - n_release : n - n_release]
+    # The jail's rows carry its inmate id (a required column of its layout); rows without one come from the court,
+    # whose layout has none: charges, linked on the state ID, the FBI number or by score. Releases of some of the
+    # night's bookings make up the rest of the night's rows.
+    rows = rows.astype(object).where(rows.notna(), None)  # NaN would be written as "nan", or as JSON's invalid NaN
+    with_id = rows[rows.jail_person_id.notna()]
+    n_release = int(len(with_id) * RELEASE_SHARE / (1 + RELEASE_SHARE))
+    booked = with_id.iloc[: len(with_id) - n_release]
+    court = rows[rows.jail_person_id.isna()].iloc[: len(rows) - len(with_id)]
     jail_rows = []
     for k, row in enumerate(booked.itertuples(index=False)):
-        inmate = row.jail_person_id or f"J{10**7 + k:08d}"  # not carried: the jail's new inmate number
+        inmate = row.jail_person_id
         jail_rows.append({
             "BOOKING_NO": f"N{day:%y%m%d}-{k:05d}", "EVENT_TYPE": "BOOK", "EVENT_DATE": f"{day:%m/%d/%Y}",
             "EVENT_TIME": f"{int(rng.integers(0, 24)):02d}:{int(rng.integers(0, 60)):02d}", "INMATE_ID": inmate,
@@ -591,12 +600,13 @@ def _increment_files(rows: pd.DataFrame, folder: Path, day: dt.date, rng: np.ran
     with courts.open("w", encoding="utf-8") as handle:
         for k, row in enumerate(court.itertuples(index=False)):
             statute, text, klass = COURT_CLASSES[k % len(COURT_CLASSES)]
-            dob = row.date_of_birth if row.date_of_birth and "-00" not in row.date_of_birth else None
+            dob = _real_date(row.date_of_birth)
             handle.write(json.dumps({
                 "case_number": f"{day:%y}-1-{k:05d}-{day:%j}", "charge_seq": 1, "record_type": "CHARGE",
                 "event_date": day.isoformat(), "statute": statute, "statute_text": text, "class": klass,
                 "disposition_code": None, "court": "Riverside Municipal Court",
-                "defendant": {"last_name": row.last_name, "first_name": row.first_name, "middle_name": "", "dob": dob,
+                "defendant": {"last_name": row.last_name, "first_name": row.first_name, "middle_name": "",
+                              "dob": dob.isoformat() if dob else None,
                               "sex": row.sex or None, "race": row.race or None, "sid": row.state_id or None,
                               "fbi": row.fbi_number or None}}) + "\n")
     return [jail, courts]
@@ -619,8 +629,7 @@ def _increment(model, seeded, persons, strangers, n_rows: int, seed: int, enroll
         save_profile(read_profile_file(path))
     profiles = [ImportProfile.objects.get(slug="county-jail-csv"), ImportProfile.objects.get(slug="court-cms-jsonl")]
     rng = np.random.default_rng(seed)
-    # New rows for the night: the same noise, most people Divert knows; the enrolled ones come first in `persons`
-    # (the seed enrols the first it makes), so some of the night's rows are theirs.
+    # New rows for the night with the same noise: 70% people Divert knows, of whom the enrolled share is theirs.
     rows = synthetic_bookings(persons, n_rows, seed, strangers=strangers).drop(columns=["true_person_id"])
     day = timezone.localdate() - dt.timedelta(days=1)
     counts_before = (Notification.objects.count(), LegalMatter.objects.count(), CoordinationRequest.objects.count(),
@@ -670,6 +679,8 @@ def _increment(model, seeded, persons, strangers, n_rows: int, seed: int, enroll
             "events_alerts_coordination_seconds": round(timed["events_and_alerts"], 2),
         },
         "increment_outcome": {
+            "files": {imp.profile.slug: f"{imp.status}: {imp.rows_staged} of {imp.rows_read} rows staged. {imp.message}"
+                      for imp in imports},
             "rows_staged": sum(imp.rows_staged for imp in imports),
             "rows_quarantined": sum(imp.rows_quarantined for imp in imports),
             "linked_on_identifiers": run.exact, "linked_by_score": run.auto, "to_review": run.review,
