@@ -14,7 +14,7 @@ BENCHMARKS = ["linkage"]
 # Figures printed last, in this order, when present.
 SUMMARY_KEYS = [
     "precision", "recall", "f1", "baseline_exact_name_dob", "baseline_recordlinkage_rule",
-    "baseline_recordlinkage_ecm", "seconds", "peak_rss_mb", "comparisons", "rows_per_second",
+    "baseline_recordlinkage_ecm", "seconds", "cpu_seconds", "peak_rss_mb", "comparisons", "rows_per_second",
     "increment_breakdown", "increment_seconds",
 ]  # fmt: skip
 
