@@ -51,8 +51,11 @@ def test_spark_local_mode_agrees_with_duckdb(case):
     spark = on_spark.session("local[1]", **{"spark.sql.shuffle.partitions": "1",
                                             "spark.default.parallelism": "1"})
     # Persons as a Spark DataFrame (cleaned on the executors), records as pandas (cleaned on the driver).
-    spark_persons = spark.createDataFrame(persons.astype(object).where(persons.notna(), None))
-    spark_result = on_spark.predict(model, spark_persons, records, spark=spark)
+    try:
+        spark_persons = spark.createDataFrame(persons.astype(object).where(persons.notna(), None))
+        spark_result = on_spark.predict(model, spark_persons, records, spark=spark)
+    finally:
+        spark.stop()
 
     ours, theirs = _key(duckdb_result.links), _key(spark_result.links)
     assert len(ours.query("band == 'auto'")) > 50 and len(ours.query("band == 'exact'")) > 50  # a real test
