@@ -70,3 +70,17 @@ def test_spark_local_mode_agrees_with_duckdb(case):
     worst = (scored.match_probability_x - scored.match_probability_y).abs().max()
     assert worst <= TOLERANCE, worst
     assert spark_result.comparisons == duckdb_result.comparisons
+
+
+@pytest.mark.django_db
+def test_link_on_spark_without_spark_says_why_and_changes_nothing(monkeypatch):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from divert.audit.models import AuditEvent
+
+    monkeypatch.setattr(on_spark, "available", lambda: "no Java runtime (test)")
+    before = AuditEvent.objects.count()
+    with pytest.raises(CommandError, match="Cannot link on Spark: no Java runtime"):
+        call_command("link", "--backend", "spark", "--quiet")
+    assert AuditEvent.objects.count() == before
