@@ -76,6 +76,7 @@ def session(master: str | None = None, app_name: str = "divert-linkage", **conf:
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
+    logging.getLogger("py4j").setLevel(logging.WARNING)  # no chatter from its connections closing at exit
     # Splink breaks long query plans by checkpointing; on a cluster this must be storage every node reaches.
     import tempfile
 
