@@ -354,6 +354,8 @@ DIVERT_PSEUDONYM_KEY = envsecret("DIVERT_PSEUDONYM_KEY")
 DIVERT_FEED_PROSECUTOR_AGENCY = os.environ.get("DIVERT_FEED_PROSECUTOR_AGENCY", "").strip()
 # Trained record-linkage models, saved as versioned JSON files (docs/linkage.md).
 LINKAGE_MODEL_DIR = Path(os.environ.get("DIVERT_LINKAGE_MODEL_DIR", VAR_DIR / "linkage-models"))
+# "0": a finished import leaves its rows for `divert link` (e.g. `divert link --backend spark`, docs/linkage.md).
+DIVERT_LINK_AFTER_IMPORT = os.environ.get("DIVERT_LINK_AFTER_IMPORT", "1") != "0"
 # Agreement renewal reminders (MOU, resolution) go to project managers; also to site administrators if set.
 DIVERT_RENEWAL_REMINDERS_TO_SITE_ADMIN = envbool("DIVERT_RENEWAL_REMINDERS_TO_SITE_ADMIN", False)
 # HMIS export and webhooks (docs/hmis.md, docs/webhooks.md). DIVERT_HMIS_AGENCY names the agency (id or name) that

@@ -6,7 +6,7 @@ synthetic referrals, casework and justice events here so the demo always shows e
 
 import math
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -144,6 +144,70 @@ def seed_site(participants: int, seed: int, today: date | None = None,
                                                  "referrals": referrals})
     agency_count = sum(len(v) for v in agencies.values())
     return SeedReport(agency_count, sum(len(v) for v in staff.values()), participants, enrollments)
+
+
+def people(seed: int, today: date | None = None,
+           start: int = 0) -> Iterator[tuple[Person, list[Alias], list[Identifier]]]:
+    """The persons `seed_site` draws, one after another, unsaved: each with its aliases and identifiers.
+
+    The same functions draw them (`_person`, `_aliases`, `_identifiers`) with the same seed; only the enrollments,
+    which `seed_site` draws in between, are left out, so the same seed gives people like the full seed's, not the
+    same ones. Identifiers are distinct for the first 10 million. `start` skips that many people.
+    """
+    today = today or timezone.localdate()
+    rng = random.Random(seed)
+    fake = Faker("en_US")
+    fake.seed_instance(seed)
+    for i in range(10**7):
+        person = _person(rng, fake, today)
+        aliases, identifiers = _aliases(rng, fake, person), _identifiers(rng, i, seed, person)
+        if i >= start:
+            yield person, aliases, identifiers
+
+
+def seed_people(count: int, seed: int, today: date | None = None, *, enrolled: int = 0,
+                progress: Callable[[int, int], None] | None = None,
+                drawn: Iterator[tuple[Person, list[Alias], list[Identifier]]] | None = None) -> SeedReport:
+    """The lean path of the seed: only persons, their aliases and identifiers (`people`), saved in batches.
+
+    The first `enrolled` of them also get the seed's enrollments (`_enrollments`, with the seed's agencies, demo
+    logins and enough case managers for them), so that justice data about them alerts someone. Nothing else of
+    the site is made: no referrals, casework or feeds. Used by `divert seed --people-only` and the linkage
+    scale benchmark. Unlike `seed_site` it adds to a database that already holds people. `drawn` (a `people`
+    iterator) lets a caller go on drawing from where the seed stopped, e.g. people Divert does not know.
+    """
+    if count < 0 or count >= 10**7 or not 0 <= enrolled <= count:
+        raise ValueError("people must be between 0 and 9,999,999, and enrolled at most that many")
+    today = today or timezone.localdate()
+    enrol_rng = random.Random(seed + 13)
+    quiet = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+                              DIVERT_SMS_BACKEND="divert.notify.sms.LocmemBackend")
+    with quiet, transaction.atomic():
+        agencies, case_managers, loads = {}, {}, {}
+        if enrolled:
+            agencies = _agencies()
+            staff_fake = Faker("en_US")
+            staff_fake.seed_instance(seed + 1)
+            case_managers = _staff(agencies, enrolled, staff_fake)
+        drawn = drawn or people(seed, today)
+        made = enrollments_made = 0
+        while made < count:
+            batch = [next(drawn) for _ in range(min(BATCH, count - made))]
+            Person.objects.bulk_create([person for person, _, _ in batch])
+            Alias.objects.bulk_create([alias for _, aliases, _ in batch for alias in aliases])
+            Identifier.objects.bulk_create([ident for _, _, identifiers in batch for ident in identifiers])
+            enrollments = [e for offset, (person, _, _) in enumerate(batch) if made + offset < enrolled
+                           for e in _enrollments(enrol_rng, today, person, agencies.get(AgencyKind.PROVIDER, []),
+                                                 case_managers, loads)]
+            Enrollment.objects.bulk_create(enrollments)
+            record_initial_history(enrollments)
+            made += len(batch)
+            enrollments_made += len(enrollments)
+            if progress:
+                progress(made, count)
+        log_event("divert.demo.seeded", details={"people_only": count, "enrolled": enrolled, "seed": seed})
+    return SeedReport(sum(len(v) for v in agencies.values()), sum(len(v) for v in case_managers.values()), enrolled,
+                      enrollments_made)
 
 
 def _agencies() -> dict[str, list[Agency]]:

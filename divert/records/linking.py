@@ -270,10 +270,12 @@ def link_waiting_job(now=None) -> int:
 def link_waiting(*, records: QuerySet[StagedRecord] | None = None, persons: QuerySet[Person] | None = None,
                  again: Iterable[str] = (), actor=None, progress: Progress = _noop,
                  version: LinkageModelVersion | None = None, model: LinkageModel | None = None,
-                 **train_options) -> LinkRun:
+                 predictor: Callable[..., engine.LinkResult] | None = None, **train_options) -> LinkRun:
     """Link current staged rows still unlinked (and, with `again`, rows in those states, e.g. "no_match").
 
     `records` narrows which rows (still only current, waiting ones); `persons` narrows who they may link to.
+    `predictor(model, persons, records)` scores them: `engine.predict` (DuckDB) unless given, e.g.
+    `linkage.spark.predict` for `divert link --backend spark`.
     """
     statuses = [LinkStatus.UNLINKED, *again]
     with _RUN_LOCK:
@@ -297,7 +299,7 @@ def link_waiting(*, records: QuerySet[StagedRecord] | None = None, persons: Quer
             version, model = model_in_use(actor=actor, progress=progress, **train_options)
         run.model_version = version.version if version else model.version
         progress("linking", 0, run.considered)
-        result = engine.predict(model, person_table, record_table)
+        result = (predictor or engine.predict)(model, person_table, record_table)
         links, run.comparisons = result.links, result.comparisons
         explanations = _explain(model, person_table, record_table, links[links.band == "review"])
         _write(run, links, record_table, statuses, version, explanations, progress)

@@ -147,7 +147,7 @@ def _jsonl_rows(text, spec: Spec) -> Iterator[tuple[int, dict, list]]:
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = json.loads(line, parse_constant=_not_json)
         except json.JSONDecodeError as exc:
             yield number, {"_line": clean(line.rstrip("\r\n"))}, [("", line.strip(), f"not valid JSON ({exc.msg})")]
             continue
@@ -155,6 +155,11 @@ def _jsonl_rows(text, spec: Spec) -> Iterator[tuple[int, dict, list]]:
             yield number, {"_line": clean(line.rstrip("\r\n"))}, [("", line.strip(), "not a JSON object")]
             continue
         yield number, _clean_json(obj), []
+
+
+def _not_json(name: str):
+    """Python's json reads NaN and Infinity; JSON has neither, and the database refuses them later."""
+    raise json.JSONDecodeError(f"{name} is not a JSON value", name, 0)
 
 
 def _clean_json(value):

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import engine, store
+from . import engine, normalise, store
 from .normalise import NICKNAMES
 
 # --- Accuracy: FEBRL 4 -----------------------------------------------------------------------------------
@@ -344,16 +344,19 @@ def synthetic_persons(n: int, seed: int = 1) -> pd.DataFrame:
     return persons
 
 
-def synthetic_bookings(persons: pd.DataFrame, n: int, seed: int = 2, known_share: float = 0.7) -> pd.DataFrame:
+def synthetic_bookings(persons: pd.DataFrame, n: int, seed: int = 2, known_share: float = 0.7,
+                       strangers: pd.DataFrame | None = None) -> pd.DataFrame:
     """`n` booking rows: `known_share` of them people in `persons` (as feeds spell them), the rest strangers.
 
     Noise on known people: typos (8% each name), nicknames (10%), swapped names (2%), aliases (5%), day and
     month swapped (2%), a digit off (3%), missing day (3%), month (2%) or whole date (2%), missing sex and
-    race; identifiers carried on about a third of rows. `true_person_id` keeps the answer.
+    race; identifiers carried on about a third of rows. `true_person_id` keeps the answer. `strangers`: people
+    Divert does not know (made here unless given); aliases as "LAST, FIRST" or "First Last".
     """
     rng = np.random.default_rng(seed)
     known = rng.random(n) < known_share
-    strangers = _people(max(int((~known).sum() // 2), 1), rng, "s")
+    if strangers is None:
+        strangers = _people(max(int((~known).sum() // 2), 1), rng, "s")
     rows = pd.concat(
         [
             persons.iloc[rng.integers(0, len(persons), size=int(known.sum()))].drop(columns=["aliases"]),
@@ -383,20 +386,29 @@ def synthetic_bookings(persons: pd.DataFrame, n: int, seed: int = 2, known_share
     person_index = {pid: k for k, pid in enumerate(persons["person_id"])}
     for i in pick(0.05):
         if true_id[i] is not None and aliases.get(person_index[true_id[i]]):
-            alias_last, _, alias_first = aliases[person_index[true_id[i]]][0].partition(", ")
-            first[i], last[i] = alias_first, alias_last
+            alias = aliases[person_index[true_id[i]]][0]
+            if ", " in alias:
+                alias_last, _, alias_first = alias.partition(", ")
+            else:
+                alias_first, alias_last = normalise.aliases_of([alias])[0]
+            if alias_first and alias_last:
+                first[i], last[i] = alias_first, alias_last
     dob = rows["date_of_birth"].to_numpy(dtype=object)
     for i in pick(0.02):
+        if dob[i] is None:
+            continue
         y, m, d = dob[i].split("-")
         if int(d) <= 12:
             dob[i] = f"{y}-{d}-{m}"
     for i in pick(0.03):
+        if dob[i] is None:
+            continue
         k = int(rng.choice([2, 3, 5, 6, 8, 9]))
         dob[i] = dob[i][:k] + str(rng.integers(0, 10)) + dob[i][k + 1 :]
     for i in pick(0.03):
-        dob[i] = dob[i][:8] + "00"
+        dob[i] = dob[i] and dob[i][:8] + "00"
     for i in pick(0.02):
-        dob[i] = dob[i][:5] + "00-00"
+        dob[i] = dob[i] and dob[i][:5] + "00-00"
     dob[pick(0.02)] = None
     bookings = pd.DataFrame(
         {
@@ -404,8 +416,8 @@ def synthetic_bookings(persons: pd.DataFrame, n: int, seed: int = 2, known_share
             "first_name": np.char.upper(first.astype(str)),
             "last_name": np.char.upper(last.astype(str)),
             "date_of_birth": dob,
-            "sex": rows["sex"].to_numpy(dtype=object),
-            "race": rows["race"].to_numpy(dtype=object),
+            "sex": _column_of(rows, "sex"),
+            "race": _column_of(rows, "race"),
             "true_person_id": true_id,
         }
     )
@@ -418,57 +430,268 @@ def synthetic_bookings(persons: pd.DataFrame, n: int, seed: int = 2, known_share
     return bookings
 
 
+def _column_of(frame: pd.DataFrame, name: str) -> np.ndarray:
+    if name in frame.columns:
+        return frame[name].to_numpy(dtype=object)
+    return np.full(len(frame), None, dtype=object)
+
+
 def _peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+def _say(progress, message: str) -> None:
+    if progress:
+        progress(message)
+
+
 def bench_scale(
-    n_persons: int, n_rows: int, *, increment_rows: int = 2000, seed: int = 7, memory_limit: str | None = "3GB"
+    n_persons: int, n_rows: int, *, increment_rows: int = 2000, seed: int = 7, memory_limit: str | None = "3GB",
+    enrolled: int | None = None, progress=None,
 ) -> dict[str, Any]:
+    """The full link and the nightly increment against persons made by `divert seed` (its lean path).
+
+    In one database transaction that is rolled back: `seed_people` saves `n_persons` persons with their aliases and
+    identifiers (the first `enrolled`, by default a twentieth, enrolled with case managers); the adapter reads them
+    back (`linking.persons_frame`); the seed's generator goes on to draw the strangers. `synthetic_bookings` spells
+    `n_rows` rows from both with noise. The full link (train, then predict) is timed on those frames. The increment
+    runs the whole nightly path on `increment_rows` new rows: files imported through the shipped jail and court
+    profiles, linked with the saved model, justice events, alerts and coordination items for new charges.
+    """
+    from django.db import transaction
+
+    try:
+        with transaction.atomic():
+            raise _RolledBack(_scale_in_database(n_persons, n_rows, increment_rows, seed, memory_limit, enrolled,
+                                                 progress))
+    except _RolledBack as done:
+        return done.figures
+
+
+def _scale_in_database(n_persons, n_rows, increment_rows, seed, memory_limit, enrolled, progress) -> dict[str, Any]:
+    from divert.demo.seed import people, seed_people
+    from divert.participants.models import Person
+    from divert.records import linking
+
     started = time.perf_counter()
-    persons = synthetic_persons(n_persons, seed)
-    bookings = synthetic_bookings(persons, n_rows, seed + 1)
+    enrolled = max(1, n_persons // 20) if enrolled is None else min(enrolled, n_persons)
+    _say(progress, f"seeding {n_persons:,} persons with divert seed's lean path ({enrolled:,} enrolled)")
+    before = Person.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    drawn = people(seed)
+    seed_people(n_persons, seed, enrolled=enrolled, drawn=drawn)
+    seeded = Person.objects.filter(pk__gt=before)
+    persons = linking.persons_frame(seeded)
+    n_strangers = max(int(n_rows * 0.3 // 2), 1)
+    _say(progress, f"drawing {n_strangers:,} strangers and spelling {n_rows:,} rows with noise")
+    strangers = _strangers(drawn, n_strangers)
+    bookings = synthetic_bookings(persons, n_rows, seed + 1, strangers=strangers)
     generated = time.perf_counter()
+    cpu_generated = time.process_time()
+    _say(progress, f"training on {n_persons:,} persons and {n_rows:,} rows")
     model = engine.train(persons, bookings.drop(columns=["true_person_id"]), memory_limit=memory_limit)
     trained = time.perf_counter()
+    _say(progress, "linking")
     result = engine.predict(model, persons, bookings.drop(columns=["true_person_id"]), memory_limit=memory_limit)
     linked = time.perf_counter()
+    cpu_linked = time.process_time()
+    peak_full = _peak_rss_mb()
 
-    truth = {
-        (p, r)
-        for p, r in zip(bookings["true_person_id"], bookings["record_id"], strict=True)
-        if p is not None  # strangers have no true person
-    }
+    truth = {(p, r) for p, r in zip(bookings["true_person_id"], bookings["record_id"], strict=True) if p is not None}
     chosen = result.linked
     accuracy = scores(set(zip(chosen.person_id, chosen.record_id, strict=True)), truth)
-
-    with tempfile.TemporaryDirectory() as folder:
-        store.save_model(model, folder)
-        new_rows = synthetic_bookings(persons, increment_rows, seed + 2).drop(columns=["true_person_id"])
-        increment_started = time.perf_counter()
-        saved = store.load_model(directory=folder)
-        increment = engine.predict(saved, persons, new_rows, memory_limit=memory_limit)
-        increment_seconds = time.perf_counter() - increment_started
+    _say(progress, f"nightly increment of {increment_rows:,} rows: import, link, events, alerts")
+    increment = _increment(model, seeded, persons, strangers, increment_rows, seed + 2, enrolled)
 
     seconds = linked - generated
     return {
         "persons": n_persons,
+        "persons_from": "divert seed (seed_people, the lean path: persons, aliases, identifiers)",
+        "persons_enrolled": enrolled,
+        "person_name_variants": int(len(persons) + persons["aliases"].map(len).sum()),
         "rows": n_rows,
         "seconds": round(seconds, 2),
+        # CPU time of the process (all DuckDB threads): on a shared machine the wall clock says more about the
+        # neighbours than about the link.
+        "cpu_seconds": round(cpu_linked - cpu_generated, 2),
         "train_seconds": round(trained - generated, 2),
         "predict_seconds": round(linked - trained, 2),
         "predict_stages": {k: round(v, 2) for k, v in result.seconds.items()},
-        "peak_rss_mb": _peak_rss_mb(),
+        "peak_rss_mb": peak_full,
         "comparisons": result.comparisons,
         "rows_per_second": round(n_rows / seconds, 1),
         "exact_identifier_links": int((result.links.band == "exact").sum()),
         "auto_links": int((result.links.band == "auto").sum()),
         "review_records": int(result.review.record_id.nunique()),
         "accuracy_against_generator": accuracy,
-        "increment_rows": increment_rows,
-        "increment_seconds": round(increment_seconds, 2),
-        "increment_comparisons": increment.comparisons,
-        "generate_seconds": round(generated - started, 2),
+        **increment,
+        "seed_and_generate_seconds": round(generated - started, 2),
         "memory_limit": memory_limit,
         "ran_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+
+
+def _strangers(drawn, n: int) -> pd.DataFrame:
+    """People the seed's generator draws after the seeded ones: the same kind of people, unknown to Divert, and
+    with identifiers of their own (the seed's identifiers are distinct for the first 10 million it draws)."""
+    from divert.participants.models import Identifier
+
+    columns = {Identifier.Kind.STATE_ID: "state_id", Identifier.Kind.FBI: "fbi_number",
+               Identifier.Kind.JAIL_ID: "jail_person_id"}
+    rows = []
+    for i in range(n):
+        person, _, identifiers = next(drawn)
+        row = {"person_id": f"s{i}", "first_name": person.first_name, "last_name": person.last_name,
+               "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None,
+               "state_id": None, "fbi_number": None, "jail_person_id": None}
+        for identifier in identifiers:
+            row[columns[identifier.kind]] = identifier.value
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+RELEASE_SHARE = 0.3  # of the night's bookings, released the same night
+COURT_CLASSES = [("RCW 9A.56.050", "Theft 3", "M"), ("RCW 69.50.4013", "Possession", "M"),
+                 ("RCW 9A.52.080", "Trespass 2", "M"), ("RCW 69.50.401", "Delivery", "F")]
+
+
+def _real_date(text) -> dt.date | None:
+    """The noisy date of birth as a feed would carry it: none when a part is unknown or the typo made it no date
+    (the jail's and the court's systems accept only real dates)."""
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _jail_date(text) -> str:
+    date = _real_date(text)
+    return f"{date:%m/%d/%Y}" if date else ""
+
+
+def _increment_files(rows: pd.DataFrame, folder: Path, day: dt.date, rng: np.random.Generator) -> list[Path]:
+    """The night's files in the shipped layouts: bookings and some releases (county jail CSV), charges (court)."""
+    import csv
+    import json
+
+    from divert.demo.seed_feeds import HEADER
+
+    # The jail's rows carry its inmate id (a required column of its layout); rows without one come from the court,
+    # whose layout has none: charges, linked on the state ID, the FBI number or by score. Releases of some of the
+    # night's bookings make up the rest of the night's rows.
+    rows = rows.astype(object).where(rows.notna(), None)  # NaN would be written as "nan", or as JSON's invalid NaN
+    with_id = rows[rows.jail_person_id.notna()]
+    n_release = int(len(with_id) * RELEASE_SHARE / (1 + RELEASE_SHARE))
+    booked = with_id.iloc[: len(with_id) - n_release]
+    court = rows[rows.jail_person_id.isna()].iloc[: len(rows) - len(with_id)]
+    jail_rows = []
+    for k, row in enumerate(booked.itertuples(index=False)):
+        inmate = row.jail_person_id
+        jail_rows.append({
+            "BOOKING_NO": f"N{day:%y%m%d}-{k:05d}", "EVENT_TYPE": "BOOK", "EVENT_DATE": f"{day:%m/%d/%Y}",
+            "EVENT_TIME": f"{int(rng.integers(0, 24)):02d}:{int(rng.integers(0, 60)):02d}", "INMATE_ID": inmate,
+            "LAST_NAME": row.last_name, "FIRST_NAME": row.first_name, "MIDDLE_NAME": "",
+            "DOB": _jail_date(row.date_of_birth), "SEX": row.sex or "", "RACE": row.race or "",
+            "SID": row.state_id or "", "FBI_NO": row.fbi_number or "", "TOP_CHARGE": "9A.56.050", "CHARGE_DESC": "",
+            "WARRANT_FLAG": "N", "ARRESTING_AGENCY": "Riverside Police Department", "RELEASE_CODE": ""})
+    for k in range(n_release):  # released the same night: the booking's identity, a release code
+        jail_rows.append({**jail_rows[k], "EVENT_TYPE": "REL", "EVENT_TIME": "23:59", "TOP_CHARGE": "",
+                          "WARRANT_FLAG": "", "RELEASE_CODE": "PR"})
+    jail = folder / f"jail-extract-{day:%Y%m%d}.csv"
+    with jail.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=HEADER, lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(jail_rows)
+    courts = folder / f"court-extract-{day:%Y%m%d}.jsonl"
+    with courts.open("w", encoding="utf-8") as handle:
+        for k, row in enumerate(court.itertuples(index=False)):
+            statute, text, klass = COURT_CLASSES[k % len(COURT_CLASSES)]
+            dob = _real_date(row.date_of_birth)
+            handle.write(json.dumps({
+                "case_number": f"{day:%y}-1-{k:05d}-{day:%j}", "charge_seq": 1, "record_type": "CHARGE",
+                "event_date": day.isoformat(), "statute": statute, "statute_text": text, "class": klass,
+                "disposition_code": None, "court": "Riverside Municipal Court",
+                "defendant": {"last_name": row.last_name, "first_name": row.first_name, "middle_name": "",
+                              "dob": dob.isoformat() if dob else None,
+                              "sex": row.sex or None, "race": row.race or None, "sid": row.state_id or None,
+                              "fbi": row.fbi_number or None}}) + "\n")
+    return [jail, courts]
+
+
+def _increment(model, seeded, persons, strangers, n_rows: int, seed: int, enrolled: int) -> dict[str, Any]:
+    """The nightly path on `n_rows` new rows, timed from the files to the alerts."""
+    from django.test.utils import override_settings
+    from django.utils import timezone
+
+    from divert.coordination.models.legal import CoordinationRequest, LegalMatter
+    from divert.notify.models import Notification
+    from divert.records import events, linking
+    from divert.records.importer import create_import, run_import
+    from divert.records.models import ImportProfile, LinkageModelVersion, StagedRecord
+    from divert.records.models_events import JusticeEvent
+    from divert.records.profiles import read_profile_file, save_profile, shipped_profile_files
+
+    for path in shipped_profile_files():
+        save_profile(read_profile_file(path))
+    profiles = [ImportProfile.objects.get(slug="county-jail-csv"), ImportProfile.objects.get(slug="court-cms-jsonl")]
+    rng = np.random.default_rng(seed)
+    # New rows for the night with the same noise: 70% people Divert knows, of whom the enrolled share is theirs.
+    rows = synthetic_bookings(persons, n_rows, seed, strangers=strangers).drop(columns=["true_person_id"])
+    day = timezone.localdate() - dt.timedelta(days=1)
+    counts_before = (Notification.objects.count(), LegalMatter.objects.count(), CoordinationRequest.objects.count(),
+                     JusticeEvent.objects.count())
+    timed = {"events_and_alerts": 0.0}
+    real_on_linked = events.on_linked
+
+    def on_linked(records):
+        lap = time.perf_counter()
+        try:
+            return real_on_linked(records)
+        finally:
+            timed["events_and_alerts"] += time.perf_counter() - lap
+
+    quiet = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+                              DIVERT_SMS_BACKEND="divert.notify.sms.LocmemBackend")
+    with tempfile.TemporaryDirectory() as folder, quiet:
+        files = _increment_files(rows, Path(folder), day, rng)
+        store_dir = Path(folder) / "models"
+        path = store.save_model(model, store_dir)
+        LinkageModelVersion.objects.filter(active=True).update(active=False)
+        version = LinkageModelVersion.objects.create(
+            version=model.version, file_path=str(path), auto_link_threshold=model.thresholds.auto_link,
+            review_threshold=model.thresholds.review, trained_persons=len(persons), active=True)
+        started, cpu_started = time.perf_counter(), time.process_time()
+        with linking.paused():  # both files in, then one link run for the night, as `divert link` does
+            imports = [run_import(create_import(profile=profile, path=file, kind="mixed", via="bench"))
+                       for profile, file in zip(profiles, files, strict=True)]
+        imported = time.perf_counter()
+        events.on_linked = on_linked
+        try:
+            run = linking.link_waiting(records=StagedRecord.objects.filter(feed_import__in=imports), persons=seeded,
+                                       version=version, model=linking.load_version(version))
+        finally:
+            events.on_linked = real_on_linked
+        finished, cpu_finished = time.perf_counter(), time.process_time()
+    after = (Notification.objects.count(), LegalMatter.objects.count(), CoordinationRequest.objects.count(),
+             JusticeEvent.objects.count())
+    alerts, matters, requests, written = (a - b for a, b in zip(after, counts_before, strict=True))
+    link_seconds = finished - imported
+    return {
+        "increment_rows": n_rows,
+        "increment_seconds": round(finished - started, 2),
+        "increment_cpu_seconds": round(cpu_finished - cpu_started, 2),
+        "increment_breakdown": {
+            "import_seconds": round(imported - started, 2),
+            "link_seconds": round(link_seconds - timed["events_and_alerts"], 2),
+            "events_alerts_coordination_seconds": round(timed["events_and_alerts"], 2),
+        },
+        "increment_outcome": {
+            "files": {imp.profile.slug: f"{imp.status}: {imp.rows_staged} of {imp.rows_read} rows staged. {imp.message}"
+                      for imp in imports},
+            "rows_staged": sum(imp.rows_staged for imp in imports),
+            "rows_quarantined": sum(imp.rows_quarantined for imp in imports),
+            "linked_on_identifiers": run.exact, "linked_by_score": run.auto, "to_review": run.review,
+            "no_match": run.no_match, "comparisons": run.comparisons, "justice_events": written,
+            "alerts_sent": alerts, "legal_matters": matters, "coordination_requests": requests,
+        },
+        "increment_comparisons": run.comparisons,
     }

@@ -466,8 +466,12 @@ def predict(
 
 def _choose(con: duckdb.DuckDBPyConnection, table: str, thresholds: Thresholds, max_candidates: int) -> pd.DataFrame:
     """From scored name variants to one decision per record: the best variant speaks for each person."""
-    return con.execute(
-        f"""
+    return con.execute(choose_sql(table, thresholds, max_candidates)).df()
+
+
+def choose_sql(table: str, thresholds: Thresholds, max_candidates: int) -> str:
+    """The decision as SQL that DuckDB and Spark both run (spark.py uses it on Spark's scored pairs)."""
+    return f"""
         WITH oriented AS (
             SELECT CASE WHEN source_dataset_l = '{RECORDS}' THEN entity_id_l ELSE entity_id_r END AS record_id,
                    CASE WHEN source_dataset_l = '{RECORDS}' THEN entity_id_r ELSE entity_id_l END AS person_id,
@@ -482,23 +486,22 @@ def _choose(con: duckdb.DuckDBPyConnection, table: str, thresholds: Thresholds, 
         ranked AS (
             SELECT *,
                    row_number() OVER (PARTITION BY record_id ORDER BY match_weight DESC, person_id) AS rank,
-                   count(*) FILTER (WHERE match_probability >= {thresholds.auto_link})
+                   sum(CASE WHEN match_probability >= {thresholds.auto_link} THEN 1 ELSE 0 END)
                        OVER (PARTITION BY record_id) AS n_auto
             FROM best
         ),
         decided AS (
-            SELECT *, bool_or(rank = 1 AND n_auto = 1 AND match_probability >= {thresholds.auto_link})
-                          OVER (PARTITION BY record_id) AS auto
+            SELECT *, max(CASE WHEN rank = 1 AND n_auto = 1 AND match_probability >= {thresholds.auto_link}
+                               THEN 1 ELSE 0 END) OVER (PARTITION BY record_id) = 1 AS auto
             FROM ranked
         )
         SELECT record_id, person_id, CASE WHEN auto THEN 'auto' ELSE 'review' END AS band,
                'probabilistic' AS method, match_probability, match_weight,
-               CAST(NULL AS VARCHAR) AS identifiers, rank
+               CAST(NULL AS STRING) AS identifiers, rank
         FROM decided
         WHERE (auto AND rank = 1) OR (NOT auto AND rank <= {max_candidates})
         ORDER BY record_id, rank
         """  # noqa: S608 - table names and numbers are ours
-    ).df()
 
 
 def link(

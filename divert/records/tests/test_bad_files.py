@@ -101,6 +101,15 @@ def test_jsonl_bad_lines_are_quarantined_with_their_reason(court, write, do_impo
     assert reasons[2][0] == 4 and "longer than" in reasons[2][1]
 
 
+def test_jsonl_nan_is_no_json_and_is_quarantined(court, write, do_import):
+    # Python's json reads a bare NaN; the staged row's JSON column would refuse it and stop the whole import.
+    line = court_jsonl([court_line(2)]).replace('"charge_seq": 1', '"charge_seq": NaN')
+    assert "NaN" in line
+    imp = do_import(court, write(court_jsonl([court_line(1)]) + line, "court.jsonl"))
+    assert imp.status == ImportStatus.FINISHED and imp.rows_added == 1 and imp.rows_quarantined == 1
+    assert "NaN is not a JSON value" in imp.problems.get().reason
+
+
 def test_a_nul_byte_late_in_a_file_is_kept_as_a_replacement_character(jail, write, do_import):
     rows = [jail_row(n) for n in range(1, 300)] + [jail_row(300, CHARGE_DESC="bad\x00byte")]
     imp = do_import(jail, write(jail_csv(rows)))

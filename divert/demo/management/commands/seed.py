@@ -4,7 +4,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from divert.demo.seed import clear_participants, seed_site
+from divert.demo.seed import clear_participants, seed_people, seed_site
 
 
 def progress_printer(stream, label: str):
@@ -41,14 +41,31 @@ class Command(BaseCommand):
         parser.add_argument("--participants", type=int, default=200)
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--reset", action="store_true", help="remove existing participants first")
+        parser.add_argument("--people-only", action="store_true",
+                            help="only persons with their aliases and identifiers (as many as --participants), "
+                                 "drawn as the full seed draws them; added to what the database holds")
+        parser.add_argument("--enrolled", type=int, default=0,
+                            help="with --people-only: how many of them also get enrollments and case managers")
 
-    def handle(self, *args, participants: int, seed: int, reset: bool, **options):
+    def handle(self, *args, participants: int, seed: int, reset: bool, people_only: bool = False, enrolled: int = 0,
+               **options):
         if settings.PRODUCTION:
             # The seeder creates accounts with the published demo password.
             raise CommandError("divert seed never runs in production (DIVERT_ENV=production): it creates demo "
                                "accounts with a published password.")
         if reset:
             clear_participants()
+        if people_only:
+            try:
+                report = seed_people(participants, seed, enrolled=enrolled,
+                                     progress=progress_printer(sys.stderr, "people"))
+            except ValueError as exc:
+                raise CommandError(str(exc)) from None
+            self.stdout.write(f"Seeded {participants:,} people, {report.participants:,} of them enrolled "
+                              f"({report.enrollments:,} enrollments, {report.staff:,} case managers; seed {seed}).")
+            return
+        if enrolled:
+            raise CommandError("--enrolled goes with --people-only")
         try:
             report = seed_site(participants, seed, progress=progress_printer(sys.stderr, "participants"),
                                stage=stage_printer(sys.stderr))

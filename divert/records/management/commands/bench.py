@@ -5,6 +5,7 @@ divert bench linkage --scale --persons 100000 --rows 1000000 --json OUT
 """
 
 import json
+import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -13,7 +14,8 @@ BENCHMARKS = ["linkage"]
 # Figures printed last, in this order, when present.
 SUMMARY_KEYS = [
     "precision", "recall", "f1", "baseline_exact_name_dob", "baseline_recordlinkage_rule",
-    "baseline_recordlinkage_ecm", "seconds", "peak_rss_mb", "comparisons", "rows_per_second", "increment_seconds",
+    "baseline_recordlinkage_ecm", "seconds", "cpu_seconds", "peak_rss_mb", "comparisons", "rows_per_second",
+    "increment_breakdown", "increment_seconds",
 ]  # fmt: skip
 
 
@@ -41,7 +43,14 @@ class Command(BaseCommand):
         else:
             if persons < 1 or rows < 1:
                 raise CommandError("--persons and --rows must be positive")
-            figures = bench.bench_scale(persons, rows, increment_rows=increment, memory_limit=memory_limit or None)
+            started = time.monotonic()
+
+            def progress(message: str) -> None:
+                self.stderr.write(f"[{time.monotonic() - started:6.1f}s] {message}")
+                self.stderr.flush()
+
+            figures = bench.bench_scale(persons, rows, increment_rows=increment, memory_limit=memory_limit or None,
+                                        progress=progress)
         if json_path:
             json_path.parent.mkdir(parents=True, exist_ok=True)
             json_path.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

@@ -27,12 +27,27 @@ class Command(BaseCommand):
         parser.add_argument("--again", action="append", default=[], choices=[LinkStatus.NO_MATCH],
                             help="also link rows in this state again, e.g. no_match after new people were added")
         parser.add_argument("--quiet", action="store_true", help="no progress lines")
+        parser.add_argument("--backend", choices=["duckdb", "spark"], default="duckdb",
+                            help="score on this machine with DuckDB (default) or on Spark with the same saved model")
+        parser.add_argument("--spark-master", help="with --backend spark: the master URL (default "
+                            "$DIVERT_SPARK_MASTER, else local[*])")
 
-    def handle(self, *args, again, quiet, **options):
+    def handle(self, *args, again, quiet, backend="duckdb", spark_master=None, **options):
         from divert.records.linking import link_waiting
 
+        predictor = None
+        if backend == "spark":
+            from divert.records.linkage import spark
+
+            reason = spark.available()
+            if reason:
+                raise CommandError(f"Cannot link on Spark: {reason}.")
+
+            def predictor(model, persons, records):
+                return spark.predict(model, persons, records, spark=spark.session(spark_master))
         try:
-            run = link_waiting(again=again, progress=(lambda *a: None) if quiet else stage_printer(self.stderr))
+            run = link_waiting(again=again, progress=(lambda *a: None) if quiet else stage_printer(self.stderr),
+                               predictor=predictor)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         if not run.considered:
