@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "divert.casework",
     "divert.coordination",
     "divert.records",
+    "divert.outcomes",
     "divert.web",
     "divert.demo",
 ]
