@@ -60,6 +60,8 @@ class Column:
     numerator: int | None = None  # RATE: columns of the same row
     denominator: int | None = None
     total: bool = True  # the table's total row sums this column
+    cumulative_of: int | None = None  # a running total of that column, row by row
+    sum_of: list[int] | None = None  # each row's total of these columns
 
 
 @dataclass
@@ -74,6 +76,7 @@ class Table:
     has_total: bool = False
     notes: list[str] = field(default_factory=list)
     chart_column: int = 0
+    hidden: list[list[str]] | None = None  # set by suppression: why each cell is hidden ("" when shown)
 
     def column(self, index: int) -> list:
         return [row[index] for row in self.values]
@@ -81,7 +84,8 @@ class Table:
     def as_dict(self) -> dict:
         return {"metric": self.metric, "title": self.title, "definition": self.definition, "unit": self.unit,
                 "rows": self.rows, "columns": [asdict(c) for c in self.columns], "values": self.values,
-                "has_total": self.has_total, "notes": self.notes, "chart_column": self.chart_column}
+                "has_total": self.has_total, "notes": self.notes, "chart_column": self.chart_column,
+                "hidden": self.hidden}
 
     @classmethod
     def from_dict(cls, data: dict) -> "Table":
@@ -201,7 +205,7 @@ def _referrals_by_quarter(metric: Metric, f: Filter) -> Table:
         key = _quarter(timezone.localtime(at).date())
         counts[key] = counts.get(key, 0) + 1
     labels = {_quarter(q): _quarter(q) for q, _ in quarters(f.start, f.end)}
-    columns = [Column("Referrals"), Column("Since the start of the period")]
+    columns = [Column("Referrals"), Column("Since the start of the period", cumulative_of=0)]
     values, running = [], 0
     for label in labels:
         running += counts.get(label, 0)
