@@ -11,5 +11,5 @@ def cell(value, columns, index, hidden, k=None):
     from django.utils.html import format_html
 
     if hidden and hidden[index]:
-        return format_html('—<span class="visually-hidden"> {}</span>', "hidden")
+        return format_html('<abbr title="{}">—</abbr>', "hidden")
     return cell_text(value, columns[index])
