@@ -41,8 +41,12 @@ class Command(BaseCommand):
         parser.add_argument("--participants", type=int, default=200)
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--reset", action="store_true", help="remove existing participants first")
+        parser.add_argument("--events", type=int, default=None,
+                            help="synthetic justice events before and after referral (default: 8 a participant)")
 
-    def handle(self, *args, participants: int, seed: int, reset: bool, **options):
+    def handle(self, *args, participants: int, seed: int, reset: bool, events: int | None = None, **options):
+        if events is not None and not 0 <= events <= 100_000_000:
+            raise CommandError("--events must be between 0 and 100,000,000")
         if settings.PRODUCTION:
             # The seeder creates accounts with the published demo password.
             raise CommandError("divert seed never runs in production (DIVERT_ENV=production): it creates demo "
@@ -51,7 +55,8 @@ class Command(BaseCommand):
             clear_participants()
         try:
             report = seed_site(participants, seed, progress=progress_printer(sys.stderr, "participants"),
-                               stage=stage_printer(sys.stderr))
+                               stage=stage_printer(sys.stderr), events=events,
+                               events_progress=progress_printer(sys.stderr, "justice events"))
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(
