@@ -96,7 +96,7 @@ def seed_site(participants: int, seed: int, today: date | None = None,
               events: int | None = None, events_progress: Callable[[int, int], None] | None = None) -> SeedReport:
     """`progress(done, total)` reports participants as they are made; `stage(label)` announces each later step.
     `justice_feeds=False` leaves out the week of jail feeds (linking them is the slowest step; tests of other
-    modules skip it). `events` synthetic justice events before and after referral (default: eight a participant)
+    modules skip it). `events` synthetic justice events before and after referral (default: four a participant)
     feed the outcomes; `events_progress(done, total)` reports them."""
     if participants < 0 or participants >= 10**7:
         raise ValueError("participants must be between 0 and 9,999,999")
@@ -145,7 +145,7 @@ def seed_site(participants: int, seed: int, today: date | None = None,
         from divert.demo.seed_outcomes import seed_justice_history, seed_unit_costs
 
         seed_unit_costs(today)
-        seed_justice_history(random.Random(seed + 13), participants * 8 if events is None else events, today,
+        seed_justice_history(random.Random(seed + 13), participants * 4 if events is None else events, today,
                              events_progress)
         announce("saving")
         log_event("divert.demo.seeded", details={"participants": participants, "seed": seed,

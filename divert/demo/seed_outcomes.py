@@ -46,8 +46,9 @@ def seed_justice_history(rng: random.Random, events: int, today: date, progress=
     people = sorted(firsts.items())
     if not people:
         return 0
-    # Some people are arrested often, most rarely: weights from a skewed distribution.
-    weights = [rng.paretovariate(1.6) for _ in people]
+    # Some people are arrested often, most rarely, and about a quarter never appear in the feeds around their
+    # referral: weights from a skewed distribution, a quarter of them zero.
+    weights = [rng.paretovariate(1.6) if rng.random() < 0.75 else 0.0 for _ in people]
     kinds, kind_weights = zip(*KINDS, strict=True)
     start_key = JusticeEvent.objects.filter(source_profile=profile).count()
     tz = timezone.get_current_timezone()

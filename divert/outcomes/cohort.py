@@ -4,6 +4,7 @@ Race and ethnicity and gender are the participant's own answers at their first i
 the federal standard); age is banded at referral. A filter on them is a column comparison, whatever the database.
 """
 
+import hashlib
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -56,7 +57,11 @@ def source_signature() -> str:
     for model in (Enrollment, Referral, Person, Assessment):
         row = model.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
         parts.append(f"{row['n']}@{row['last'].isoformat() if row['last'] else '-'}")
-    return "|".join(parts)
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+# Counts how often this process rebuilt the table: figures memoised in memory are only good for one build.
+generation = 0
 
 
 def ensure_cohort(progress=None) -> str:
@@ -67,6 +72,8 @@ def ensure_cohort(progress=None) -> str:
     signature = source_signature()
     kept = FigureSnapshot.objects.filter(key="cohort").values_list("version", flat=True).first()
     if kept != signature:
+        global generation
+        generation += 1
         rebuild_cohort(progress)
         FigureSnapshot.objects.update_or_create(key="cohort", defaults={"version": signature, "payload": {}})
     return signature

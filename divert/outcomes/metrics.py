@@ -207,6 +207,9 @@ def _referrals_by_quarter(metric: Metric, f: Filter) -> Table:
     labels = {_quarter(q): _quarter(q) for q, _ in quarters(f.start, f.end)}
     columns = [Column("Referrals"), Column("Since the start of the period", cumulative_of=0)]
     values, running = [], 0
+    # From the first quarter with a referral: quarters before the program took referrals say nothing.
+    while labels and not counts.get(next(iter(labels))) and any(counts.values()):
+        labels.pop(next(iter(labels)))
     for label in labels:
         running += counts.get(label, 0)
         values.append([counts.get(label, 0), running])
@@ -428,17 +431,16 @@ def justice_counts(f: Filter, as_of: date | None = None) -> dict:
     The cohort is each person's first enrollment referred in the period. Before is the 365 days before referral;
     after is from the referral day up to 365 days, cut at `as_of` (today), so time at risk is what was observed.
     """
-    from divert.records.models import Kind, Severity
-    from divert.records.models_events import JusticeEvent, custody_days
-
-    from divert.records.models_events import JusticeEvent as _Event
+    from divert.records.models import FeedImport
+    from divert.records.models_events import JusticeEvent
 
     signature = ensure_cohort()
     as_of = as_of or timezone.localdate()
     # Three metrics ask for the same counts of the same filter: one pass over the events serves them all.
-    from divert.records.models import FeedImport
+    from divert.outcomes import cohort as cohort_module
 
-    memo_key = (f.key(), as_of, signature, _Event.objects.order_by("-pk").values_list("pk", flat=True).first(),
+    last_event = JusticeEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    memo_key = (f.key(), as_of, signature, cohort_module.generation, last_event,
                 str(FeedImport.objects.aggregate(n=Count("pk"), last=Max("finished_at"))))
     if memo_key in _justice_memo:
         return dict(_justice_memo[memo_key])
@@ -586,7 +588,8 @@ METRICS: dict[str, Metric] = {m.name: m for m in [
        "Referrals made in the period, by the area recorded on the referral.", "referrals",
        _referrals_by("area", lambda: {})),
     _m("referrals_by_quarter", "Referrals by quarter",
-       "Referrals made in each calendar quarter of the period, and the running total since the period began.",
+       "Referrals made in each calendar quarter of the period (from the first quarter with a referral), and the "
+       "running total since the period began.",
        "referrals", _referrals_by_quarter),
     _m("referral_funnel", "From referral to enrollment",
        "Of the referrals made in the period: how many were not found ineligible, how many reached intake, and how "

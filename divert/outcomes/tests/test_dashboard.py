@@ -66,14 +66,14 @@ def test_a_policy_group_representative_sees_suppressed_figures_but_front_line_se
 
 @pytest.mark.parametrize("name", ["outsider_oscar", "officer_olivia", "prosecutor_pat", "defender_dana",
                                   "case_manager_cam", "admin_ada"])
-def test_everyone_else_gets_404(site, login, personas, name):
+def test_everyone_else_gets_404(db, login, personas, name):
     user = getattr(personas, name)
     assert get(login, user, "/outcomes/").status_code == 404
     assert get(login, user, "/outcomes/export/referrals_by_door.csv").status_code == 404
     assert get(login, user, "/outcomes/unit-costs/").status_code == 404
 
 
-def test_signed_out_is_sent_to_sign_in(site, client):
+def test_signed_out_is_sent_to_sign_in(db, client):
     assert client.get("/outcomes/").status_code == 302
 
 
@@ -122,7 +122,7 @@ def test_no_canary_on_the_dashboard_or_its_csv(site, login, manager_mo, evaluato
             assert IDENTITY_CANARY not in page and SUD_CANARY not in page
 
 
-def test_a_representative_in_a_member_agency_that_left_sees_nothing(site, agencies):
+def test_a_representative_in_a_member_agency_that_left_sees_nothing(agencies):
     from divert.coordination.models.pcg import PCGMember, PCGRepresentative
 
     user = make_user("rep_rita", Role.CASE_MANAGER, agencies.provider)

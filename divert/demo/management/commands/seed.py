@@ -42,7 +42,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--reset", action="store_true", help="remove existing participants first")
         parser.add_argument("--events", type=int, default=None,
-                            help="synthetic justice events before and after referral (default: 8 a participant)")
+                            help="synthetic justice events before and after referral (default: 4 a participant)")
 
     def handle(self, *args, participants: int, seed: int, reset: bool, events: int | None = None, **options):
         if events is not None and not 0 <= events <= 100_000_000:
