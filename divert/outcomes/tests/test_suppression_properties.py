@@ -11,7 +11,7 @@ from divert.outcomes.suppression import Release, suppress, table_equations
 
 K = 11
 small_or_not = st.one_of(st.integers(0, 12), st.integers(0, 60))
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def rank(rows: list[list[Fraction]]) -> int:
