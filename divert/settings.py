@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "divert.coordination",
     "divert.records",
     "divert.interop",
+    "divert.outcomes",
     "divert.web",
     "divert.demo",
 ]

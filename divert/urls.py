@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("divert.coordination.urls")),
     path("", include("divert.records.urls")),
     path("", include("divert.interop.urls")),
+    path("", include("divert.outcomes.urls")),
     path("protocol/", include("divert.protocol.urls")),
     path("inbox/", include("divert.notify.urls")),
     path("accounts/", include("allauth.urls")),

@@ -92,10 +92,12 @@ def _scrambled(i: int, salt: int, width: int) -> int:
 
 def seed_site(participants: int, seed: int, today: date | None = None,
               progress: Callable[[int, int], None] | None = None,
-              stage: Callable[[str], None] | None = None, justice_feeds: bool = True) -> SeedReport:
+              stage: Callable[[str], None] | None = None, justice_feeds: bool = True,
+              events: int | None = None, events_progress: Callable[[int, int], None] | None = None) -> SeedReport:
     """`progress(done, total)` reports participants as they are made; `stage(label)` announces each later step.
     `justice_feeds=False` leaves out the week of jail feeds (linking them is the slowest step; tests of other
-    modules skip it)."""
+    modules skip it). `events` synthetic justice events before and after referral (default: four a participant)
+    feed the outcomes; `events_progress(done, total)` reports them."""
     if participants < 0 or participants >= 10**7:
         raise ValueError("participants must be between 0 and 9,999,999")
     if Person.objects.exists():
@@ -139,6 +141,12 @@ def seed_site(participants: int, seed: int, today: date | None = None,
         if justice_feeds:
             announce("a week of nightly jail feeds, linked, with alerts and a review queue")
             seed_feeds(random.Random(seed + 12), fake, today)
+        announce("unit costs and a history of justice events before and after referral")
+        from divert.demo.seed_outcomes import seed_justice_history, seed_unit_costs
+
+        seed_unit_costs(today)
+        seed_justice_history(random.Random(seed + 13), participants * 4 if events is None else events, today,
+                             events_progress)
         announce("saving")
         log_event("divert.demo.seeded", details={"participants": participants, "seed": seed,
                                                  "referrals": referrals})
@@ -364,7 +372,7 @@ def _enrollment(rng, person, providers, case_managers, referred, status, today, 
     )
 
 
-PARTICIPANT_APPS = ("referrals", "casework", "coordination", "records", "privacy", "participants")
+PARTICIPANT_APPS = ("referrals", "casework", "coordination", "records", "privacy", "participants", "outcomes")
 
 
 def clear_participants() -> None:

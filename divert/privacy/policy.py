@@ -567,3 +567,41 @@ def visible_legal_matters(user, person: Person | None = None, *, by_seat: bool =
     if person is not None:
         matters = matters.filter(person_id=person.pk)
     return matters
+
+
+# --- Program outcomes (aggregates) ----------------------------------------------------------------------------
+
+OUTCOMES_IN_FULL = "full"
+OUTCOMES_SUPPRESSED = "suppressed"
+# Front-line partners never see the program's dashboard, even when their agency sits on the policy group: its
+# breakdowns by area and door are close enough to people on their beat or docket. They read the group's quarterly
+# report, which is suppressed like the public page.
+_NO_OUTCOMES_ROLES = {Role.OFFICER, Role.SERGEANT, Role.PROSECUTOR, Role.DEFENDER}
+
+
+def may_see_program_outcomes(user) -> str | None:
+    """Whether `user` may open the internal outcomes dashboard, and how: None (404), "full" or "suppressed".
+
+    - the project manager and case-management supervisors see every figure ("full": they already see the people
+      behind them);
+    - the evaluator, and anyone named as a representative of a current member agency of the Policy Coordinating
+      Group, see the figures with small cells suppressed as on the public page ("suppressed");
+    - officers, sergeants, prosecutors, defenders and everyone else: no (404).
+    """
+    from django.apps import apps
+
+    seat = _seat(user)
+    if seat is None or seat.role in _NO_OUTCOMES_ROLES:
+        return None
+    if seat.role in (Role.PROJECT_MANAGER, Role.SUPERVISOR):
+        return OUTCOMES_IN_FULL
+    if seat.role == Role.EVALUATOR:
+        return OUTCOMES_SUPPRESSED
+    try:
+        representative = apps.get_model("coordination", "PCGRepresentative")
+    except LookupError:
+        return None
+    today = timezone.localdate()
+    sits = representative.objects.filter(user=user, member__joined_on__lte=today).filter(
+        Q(member__left_on__isnull=True) | Q(member__left_on__gt=today)).exists()
+    return OUTCOMES_SUPPRESSED if sits else None

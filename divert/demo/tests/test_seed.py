@@ -138,3 +138,16 @@ def test_every_module_has_a_month_of_work(db):
     assert PCGDecision.objects.exists() and Letter.objects.exists()
     assert JusticeEvent.objects.filter(kind="booking").exists() and LinkCandidate.objects.filter(status="open").exists()
     assert Notification.objects.filter(kind="divert.justice.update").exists()
+
+
+def test_the_outcomes_have_unit_costs_and_justice_history(db):
+    from divert.outcomes.costs import declared_unit_costs
+    from divert.records.models import JusticeEvent
+
+    seed_site(40, seed=5, today=TODAY, justice_feeds=False)
+    assert declared_unit_costs(TODAY).bed_day_marginal is not None
+    synthetic = JusticeEvent.objects.filter(source_profile__slug="synthetic-history")
+    assert synthetic.count() == 160  # four a participant
+    first = min(Enrollment.objects.values_list("referred_on", flat=True))
+    assert synthetic.filter(occurred_on__lt=first).exists()
+    assert synthetic.filter(kind="booking", jail_days__gte=1).exists()

@@ -46,9 +46,13 @@ class Command(BaseCommand):
                                  "drawn as the full seed draws them; added to what the database holds")
         parser.add_argument("--enrolled", type=int, default=0,
                             help="with --people-only: how many of them also get enrollments and case managers")
+        parser.add_argument("--events", type=int, default=None,
+                            help="synthetic justice events before and after referral (default: 4 a participant)")
 
     def handle(self, *args, participants: int, seed: int, reset: bool, people_only: bool = False, enrolled: int = 0,
-               **options):
+               events: int | None = None, **options):
+        if events is not None and not 0 <= events <= 100_000_000:
+            raise CommandError("--events must be between 0 and 100,000,000")
         if settings.PRODUCTION:
             # The seeder creates accounts with the published demo password.
             raise CommandError("divert seed never runs in production (DIVERT_ENV=production): it creates demo "
@@ -68,7 +72,8 @@ class Command(BaseCommand):
             raise CommandError("--enrolled goes with --people-only")
         try:
             report = seed_site(participants, seed, progress=progress_printer(sys.stderr, "participants"),
-                               stage=stage_printer(sys.stderr))
+                               stage=stage_printer(sys.stderr), events=events,
+                               events_progress=progress_printer(sys.stderr, "justice events"))
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(
