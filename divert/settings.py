@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "divert.casework",
     "divert.coordination",
     "divert.records",
+    "divert.outcomes.evaluation",
     "divert.web",
     "divert.demo",
 ]
