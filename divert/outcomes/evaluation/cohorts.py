@@ -155,10 +155,24 @@ def build(cutoff: date, *, cohort=None, use_feeds: bool = True) -> Cohort:
     people = pd.concat([program, cp], ignore_index=True) if len(cp) else program
     all_events = pd.concat([events, ce], ignore_index=True) if len(ce) else events
     all_events = all_events.assign(day=_dates(all_events["day"]), released_on=_dates(all_events["released_on"]))
-    data_from = all_events["day"].min().date() if len(all_events) else None
+    data_from = _data_from(all_events)
     people = people.assign(index_date=_dates(people["index_date"]))
     people = people[people["index_date"].notna() & (people["index_date"] <= pd.Timestamp(cutoff))]
     return Cohort(people.reset_index(drop=True), all_events, cutoff, data_from, comparison, notes)
+
+
+def _data_from(events: pd.DataFrame) -> date | None:
+    """Where the justice data start: the earliest event in any feed (not only the cohort's), or in the cohort."""
+    from django.db.models import Min
+
+    from divert.records.models_events import ComparisonEvent, JusticeEvent
+
+    days = [JusticeEvent.objects.aggregate(d=Min("occurred_on"))["d"],
+            ComparisonEvent.objects.aggregate(d=Min("occurred_on"))["d"]]
+    if len(events):
+        days.append(events["day"].min().date())
+    days = [d for d in days if d is not None]
+    return min(days) if days else None
 
 
 # --- Person-periods, survival, covariates ------------------------------------------------------------------
@@ -253,8 +267,16 @@ def covariates(cohort: Cohort, prior: pd.DataFrame) -> tuple[pd.DataFrame, list[
     age = people["index_date"].dt.year - pd.to_numeric(people["birth_year"], errors="coerce")
     people["age_missing"] = age.isna().astype(int)
     people["age"] = age.fillna(age.median() if age.notna().any() else 35).astype(float)
-    people["male"] = (people["sex"] == "M").astype(int)
-    people["black"] = (people["race"] == "B").astype(int)
+    notes = []
+    for column, source, value, label in (("male", "sex", "M", "sex"), ("black", "race", "B", "race")):
+        known = people[source].fillna("").isin(["M", "F"] if source == "sex" else list("WBAIPHO"))
+        share = known.groupby(people["treated"]).mean()
+        people[column] = (people[source] == value).astype(float).where(known)
+        people[column] = people[column].fillna(people[column].mean() if known.any() else 0.0)
+        if len(share) < 2 or share.min() < 0.5:
+            people[column] = 0.0  # too little known in one group to balance on: left out (see the note)
+            notes.append(f"The feeds record {label} for too few people in one group (under half): it is not used "
+                         "to balance the groups.")
     pre = prior[prior["period"] == "pre"].set_index("pid")
     for column in ("arrests", "bookings", "jail_days"):
         people[f"prior_{column}"] = people["pid"].map(pre[column]).fillna(0).astype(float)
@@ -266,6 +288,15 @@ def covariates(cohort: Cohort, prior: pd.DataFrame) -> tuple[pd.DataFrame, list[
               "the 12 months before", "age_missing": "Age unknown"}
     # A covariate with no variation cannot enter a model.
     names = [c for c in names if people[c].nunique() > 1]
+    # Nor can two that say the same thing (e.g. every arrest a booking): the second is left out.
+    kept: list[str] = []
+    for c in names:
+        if all(abs(float(np.corrcoef(people[c], people[k])[0, 1])) < 0.98 for k in kept):
+            kept.append(c)
+        else:
+            notes.append(f"{labels[c]} moves with another covariate almost exactly here: left out of the models.")
+    names = kept
+    people.attrs["notes"] = notes
     return people, names, labels
 
 

@@ -81,6 +81,16 @@ def _f(x):
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
 
 
+DIVERGED = ("The model did not settle on finite estimates (too few events, or a group with none at all): no "
+            "estimate is shown.")
+
+
+def _diverged(params, ci) -> bool:
+    """True when a fit ran off to infinity (separation, a cell with no events): estimates beyond e^±15."""
+    values = np.concatenate([np.asarray(params, dtype=float).ravel(), np.asarray(ci, dtype=float).ravel()])
+    return bool(not np.all(np.isfinite(values)) or np.any(np.abs(values) > 15))
+
+
 def _epv_warning(events: int, non_events: int, k: int, what: str) -> list[str]:
     fewest = min(events, non_events)
     if k and fewest < EVENTS_PER_COVARIATE * k:
@@ -348,6 +358,9 @@ def cox(frame: pd.DataFrame, duration: str, event: str, covariates: list[str], *
         result.warnings.append(f"The model could not be fitted on these data ({type(exc).__name__}).")
         return result
     s = fitter.summary
+    if _diverged(s["coef"], pd.concat([s["coef"] - Z95 * s["se(coef)"], s["coef"] + Z95 * s["se(coef)"]])):
+        result.warnings.append(DIVERGED)
+        return result
     for c in covariates:
         beta, se = float(s.loc[c, "coef"]), float(s.loc[c, "se(coef)"])
         row = _row(c, labels.get(c, c), math.exp(beta), math.exp(beta - Z95 * se), math.exp(beta + Z95 * se),
@@ -365,7 +378,7 @@ def cox(frame: pd.DataFrame, duration: str, event: str, covariates: list[str], *
 # --- Odds of arrest: logistic GEE over person-periods --------------------------------------------------------
 
 def gee_logistic(periods: pd.DataFrame, outcome: str, *, covariates: list[str] = (), labels: dict | None = None,
-                 window: str = "", key: str = "gee", title: str = "Odds of arrest") -> Result:
+                 window: str = "", key: str = "gee", title: str = "Odds of arrest", what: str = "an arrest") -> Result:
     """Logistic regression by GEE (exchangeable working correlation, clustered on person, robust standard errors)
     of having any `outcome` in a person-period, on group, period and group × period: the odds ratio of the
     interaction is the difference-in-differences on the odds scale (the Seattle design)."""
@@ -386,7 +399,7 @@ def gee_logistic(periods: pd.DataFrame, outcome: str, *, covariates: list[str] =
                             + (", adjusted for " + ", ".join(labels.get(c, c) for c in covariates) if covariates
                                else "") + "."))
     k = 3 + len(covariates)
-    result.warnings += _epv_warning(positives, len(data) - positives, k, "person-periods with an arrest")
+    result.warnings += _epv_warning(positives, len(data) - positives, k, f"person-periods with {what}")
     if result.groups["comparison"] == 0 or result.groups["program"] == 0:
         result.warnings.append("No comparison group: the group × period odds ratio needs one.")
         return result
@@ -400,12 +413,16 @@ def gee_logistic(periods: pd.DataFrame, outcome: str, *, covariates: list[str] =
         result.warnings.append(f"The model could not be fitted on these data ({type(exc).__name__}).")
         return result
     ci = fit.conf_int()
+    if _diverged(fit.params, ci):
+        result.warnings.append(DIVERGED)
+        result.table = _cells_table(data, "any", f"Share with {what}")
+        return result
     names = {"treated:post": "Participants after referral (difference in differences)", "post": "After the index "
              "date (comparison group)", "treated": "Participants before referral"}
     for term in ["treated:post", "post", "treated", *covariates]:
         result.estimates.append(_row(term, names.get(term, labels.get(term, term)), math.exp(fit.params[term]),
                                      math.exp(ci.loc[term, 0]), math.exp(ci.loc[term, 1]), fit.pvalues[term]))
-    result.table = _cells_table(data, "any", "Share with any arrest")
+    result.table = _cells_table(data, "any", f"Share with {what}")
     return result
 
 
@@ -449,11 +466,14 @@ def negative_binomial(periods: pd.DataFrame, outcome: str, *, label: str = "", w
         with pywarnings.catch_warnings():
             pywarnings.simplefilter("ignore")
             fit = smf.negativebinomial(formula, data, exposure=data["days_at_risk"].astype(float)).fit(
-                disp=0, maxiter=300, cov_type="cluster", cov_kwds={"groups": data["pid"].to_numpy()})
+                disp=0, maxiter=300, cov_type="cluster", cov_kwds={"groups": pd.factorize(data["pid"])[0]})
     except Exception as exc:
         result.warnings.append(f"The model could not be fitted on these data ({type(exc).__name__}).")
         return result
     ci = fit.conf_int()
+    if _diverged(fit.params.drop("alpha", errors="ignore"), ci.drop("alpha", errors="ignore")):
+        result.warnings.append(DIVERGED)
+        return result
     names = {"treated:post": "Participants after referral (ratio of rate ratios)",
              "post": "After the index date (comparison group)", "treated": "Participants before referral"}
     for term in ["treated:post", "post", "treated"]:

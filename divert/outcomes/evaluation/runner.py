@@ -62,6 +62,7 @@ def compute(cohort: cohorts.Cohort, *, method: str = "match") -> dict:
     # Balance on the people with 12 months observed before (so prior counts mean the same for everyone).
     prior = cohorts.periods(cohort, 12, full_only=False)
     people, names, covariate_labels = cohorts.covariates(cohort, prior)
+    out["notes"] += people.attrs.get("notes", [])
     if not has_comparison:
         out["notes"].append("No comparison group: only the within-person results can be computed. Import a "
                             "cohort, or wait for the justice feeds to supply one.")
@@ -93,7 +94,7 @@ def compute(cohort: cohorts.Cohort, *, method: str = "match") -> dict:
             title=f"Odds of any arrest, {months} months").as_dict())
         out["odds"].append(methods.gee_logistic(
             p, "felonies", window=f"{months} months before and after the index date", key=f"gee_felonies_{months}",
-            title=f"Odds of any felony charge, {months} months").as_dict())
+            title=f"Odds of any felony charge, {months} months", what="a felony charge").as_dict())
 
     counts = prior[prior["pid"].isin(chosen)]
     window = "12 months before and after the index date (after: cut at the data cutoff), days in custody removed"
@@ -121,7 +122,7 @@ def run_evaluation(now: datetime | None = None, *, user=None, trigger: str = Eva
               "comparison": int((cohort_frames.people["treated"] == 0).sum()),
               "events": len(cohort_frames.events), "data_from": str(cohort_frames.data_from or ""),
               "method": method}
-    results["counts"] = counts
+    results["summary"] = counts
     run = None
     if store:
         with transaction.atomic():
@@ -145,6 +146,6 @@ def rerun_if_new_data(now: datetime) -> int:
         return 0
     if last.fingerprint == _fingerprint(cohorts.fingerprint_counts()):
         return 0
-    method = (last.results.get("counts") or {}).get("method", "match")
+    method = (last.results.get("summary") or {}).get("method", "match")
     run_evaluation(now, trigger=EvaluationRun.Trigger.TICK, cohort=last.cohort, method=method)
     return 1
