@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("divert.casework.urls")),
     path("", include("divert.coordination.urls")),
     path("", include("divert.records.urls")),
+    path("", include("divert.outcomes.evaluation.urls")),
     path("protocol/", include("divert.protocol.urls")),
     path("inbox/", include("divert.notify.urls")),
     path("accounts/", include("allauth.urls")),
