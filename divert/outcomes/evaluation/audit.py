@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 CODES: dict = {
     "divert.evaluation.run": _("ran the program evaluation"),
-    "divert.evaluation.viewed": _("viewed the evaluation results"),
     "divert.evaluation.cohort.imported": _("imported a comparison cohort for the evaluation"),
     "divert.evaluation.cohort.rejected": _("had a comparison cohort file refused (nothing from it was kept)"),
     "divert.evaluation.dua.recorded": _("recorded a data-use agreement with an evaluator"),

@@ -177,87 +177,110 @@ def _data_from(events: pd.DataFrame) -> date | None:
 
 # --- Person-periods, survival, covariates ------------------------------------------------------------------
 
-def _overlap_days(start: pd.Series, end: pd.Series, lo: pd.Series, hi: pd.Series) -> pd.Series:
-    """Days of [start, end) inside [lo, hi), elementwise (datetime Series)."""
-    s = np.maximum(start.to_numpy("datetime64[ns]"), lo.to_numpy("datetime64[ns]"))
-    e = np.minimum(end.to_numpy("datetime64[ns]"), hi.to_numpy("datetime64[ns]"))
-    return pd.Series(np.clip((e - s) / np.timedelta64(1, "D"), 0, None), index=start.index)
+_KINDS = {"arrest": 0, "charge": 1, "booking": 2}
+_EPOCH = np.datetime64("1970-01-01", "D")
+
+
+def _days(values) -> np.ndarray:
+    """Datetimes as whole days since 1970 (int64); missing as a very large number."""
+    arr = pd.to_datetime(pd.Series(values), errors="coerce").to_numpy("datetime64[D]")
+    out = (arr - _EPOCH).astype("int64")
+    out[np.isnat(arr)] = 10**9
+    return out
+
+
+def _arrays(cohort: Cohort) -> dict:
+    """The cohort as integer arrays (computed once per cohort): each event's person position, kind, severity, day
+    and, for bookings, the day custody ended (release, at least the day after booking; open: the day after the
+    cutoff)."""
+    cached = getattr(cohort, "_arrays", None)
+    if cached is not None:
+        return cached
+    people, events = cohort.people, cohort.events
+    position = pd.Series(np.arange(len(people)), index=people["pid"].to_numpy())
+    pos = events["pid"].map(position)
+    keep = pos.notna().to_numpy()
+    ev = events[keep]
+    kind = ev["kind"].map(_KINDS).fillna(-1).astype("int8").to_numpy()
+    severity = ev["severity"].fillna("").to_numpy()
+    day = _days(ev["day"])
+    cutoff_day = int((np.datetime64(cohort.cutoff, "D") - _EPOCH).astype("int64"))
+    released = _days(ev["released_on"])
+    released = np.where(released >= 10**9, cutoff_day + 1, released)
+    arrays = {
+        "n": len(people), "pos": pos[keep].astype("int64").to_numpy(), "kind": kind,
+        "felony": severity == "felony", "misdemeanor": severity == "misdemeanor", "day": day,
+        "end": np.maximum(released, day + 1), "index": _days(people["index_date"]), "cutoff": cutoff_day,
+        "data_from": (int((np.datetime64(cohort.data_from, "D") - _EPOCH).astype("int64"))
+                      if cohort.data_from else None),
+    }
+    cohort._arrays = arrays
+    return arrays
 
 
 def periods(cohort: Cohort, months: int, *, full_only: bool = True) -> pd.DataFrame:
     """Two rows per person (before, after the index date) of the counts in a window of `months`, with the days at
     risk (days observed minus days in custody). With `full_only`, only people whose whole window on both sides is
     observed (the data start no later than the window, the cutoff no earlier); otherwise the after-window is cut at
-    the cutoff and people with fewer than 30 days observed after are left out."""
+    the cutoff and people with fewer than 30 days observed after are left out. Vectorised on whole days."""
     days = WINDOW_DAYS[months]
-    people = cohort.people[["pid", "treated", "index_date", "birth_year", "sex", "race"]].copy()
-    cutoff = pd.Timestamp(cohort.cutoff)
-    data_from = pd.Timestamp(cohort.data_from) if cohort.data_from else None
-    # Window edges as day offsets from the index: before is [index-days, index), after is (index, index+days].
-    people["pre_lo"] = people["index_date"] - pd.Timedelta(days=days)
-    people["post_hi"] = people["index_date"] + pd.Timedelta(days=days + 1)
-    limit = cutoff + pd.Timedelta(days=1)
+    a = _arrays(cohort)
+    index = a["index"]
+    # Before is [index - days, index); after is [index + 1, index + days + 1): the index day on neither side.
+    pre_lo, post_lo, post_hi = index - days, index + 1, index + days + 1
+    limit = a["cutoff"] + 1
     if full_only:
-        keep = people["post_hi"] <= limit
-        if data_from is not None:
-            keep &= people["pre_lo"] >= data_from
-        people = people[keep]
+        keep = post_hi <= limit
+        if a["data_from"] is not None:
+            keep &= pre_lo >= a["data_from"]
     else:
-        people["post_hi"] = people["post_hi"].where(people["post_hi"] <= limit, limit)
-        if data_from is not None:
-            people["pre_lo"] = people["pre_lo"].where(people["pre_lo"] >= data_from, data_from)
-        people = people[(people["post_hi"] - people["index_date"]).dt.days > 30]
-    people["post_lo"] = people["index_date"] + pd.Timedelta(days=1)
-
-    ev = cohort.events.merge(people[["pid", "index_date", "pre_lo", "post_lo", "post_hi"]], on="pid", how="inner")
-    pre = (ev["day"] >= ev["pre_lo"]) & (ev["day"] < ev["index_date"])
-    post = (ev["day"] >= ev["post_lo"]) & (ev["day"] < ev["post_hi"])
-    ev = ev.assign(period=np.where(pre, "pre", np.where(post, "post", "")))
-    kind, sev = ev["kind"], ev["severity"].fillna("")
-    ev = ev.assign(arrests=(kind == "arrest").astype(int), bookings=(kind == "booking").astype(int),
-                   felonies=((kind == "charge") & (sev == "felony")).astype(int),
-                   misdemeanors=((kind == "charge") & (sev == "misdemeanor")).astype(int))
-    counted = ev[ev["period"] != ""]
-    counts = counted.groupby(["pid", "period"])[["arrests", "bookings", "felonies", "misdemeanors"]].sum()
-
-    # Jail days: every stay clipped to each side (a stay across the index counts partly before, partly after).
-    stays = ev[kind == "booking"]
-    released = stays["released_on"].fillna(cutoff + pd.Timedelta(days=1))
-    end = released.where(released > stays["day"], stays["day"] + pd.Timedelta(days=1))
-    jail_pre = _overlap_days(stays["day"], end, stays["pre_lo"], stays["index_date"])
-    jail_post = _overlap_days(stays["day"], end, stays["post_lo"], stays["post_hi"])
-    jail = pd.DataFrame({"pid": stays["pid"], "pre": jail_pre, "post": jail_post}).groupby("pid").sum()
-
-    rows = []
-    for period, lo, hi in (("pre", "pre_lo", "index_date"), ("post", "post_lo", "post_hi")):
-        part = people[["pid", "treated", "birth_year", "sex", "race", "index_date"]].copy()
-        part["period"] = period
-        observed = (people[hi] - people[lo]).dt.days.clip(lower=0)
-        part["jail_days"] = part["pid"].map(jail[period]).fillna(0).to_numpy() if len(jail) else 0.0
-        part["jail_days"] = np.minimum(part["jail_days"], observed)
-        part["days_at_risk"] = (observed - part["jail_days"]).clip(lower=0)
-        rows.append(part)
-    frame = pd.concat(rows, ignore_index=True)
-    frame = frame.merge(counts, left_on=["pid", "period"], right_index=True, how="left")
-    for column in ("arrests", "bookings", "felonies", "misdemeanors"):
-        frame[column] = frame[column].fillna(0).astype(int)
-    frame["jail_days"] = frame["jail_days"].round().astype(int)
-    return frame
+        post_hi = np.minimum(post_hi, limit)
+        if a["data_from"] is not None:
+            pre_lo = np.maximum(pre_lo, a["data_from"])
+        keep = (post_hi - index) > 31
+    pos, kind, day, n = a["pos"], a["kind"], a["day"], a["n"]
+    sides = {"pre": (pre_lo, index), "post": (post_lo, post_hi)}
+    columns: dict[str, dict[str, np.ndarray]] = {}
+    bookings = kind == 2
+    for side, (lo, hi) in sides.items():
+        inside = (day >= lo[pos]) & (day < hi[pos])
+        count = {}
+        for name, mask in (("arrests", kind == 0), ("bookings", bookings),
+                           ("felonies", (kind == 1) & a["felony"]), ("misdemeanors", (kind == 1) & a["misdemeanor"])):
+            count[name] = np.bincount(pos[inside & mask], minlength=n)
+        # Jail days: every stay clipped to this side (a stay across the index counts partly before, partly after).
+        b = pos[bookings]
+        overlap = np.clip(np.minimum(a["end"][bookings], hi[b]) - np.maximum(day[bookings], lo[b]), 0, None)
+        observed = np.clip(hi - lo, 0, None)
+        jail = np.minimum(np.bincount(b, weights=overlap, minlength=n), observed)
+        count["jail_days"] = np.round(jail).astype("int64")
+        count["days_at_risk"] = np.clip(observed - jail, 0, None).astype(float)
+        columns[side] = count
+    people = cohort.people[["pid", "treated", "birth_year", "sex", "race", "index_date"]]
+    frames = []
+    for side in ("pre", "post"):
+        part = people[keep].copy()
+        part["period"] = side
+        for name, values in columns[side].items():
+            part[name] = values[keep]
+        frames.append(part)
+    return pd.concat(frames, ignore_index=True)
 
 
 def time_to_rearrest(cohort: Cohort, *, follow_days: int = 365) -> pd.DataFrame:
     """One row per person: days from the index date to the first arrest after it (``event`` 1), or to the end of
     follow-up or the cutoff (``event`` 0); people with no day observed after the index are left out."""
-    people = cohort.people[["pid", "treated", "index_date"]]
-    arrests = cohort.events[cohort.events["kind"] == "arrest"].merge(people[["pid", "index_date"]], on="pid")
-    after = arrests[arrests["day"] > arrests["index_date"]]
-    first = after.groupby("pid")["day"].min()
-    frame = people.assign(first=people["pid"].map(first))
-    end = np.minimum((pd.Timestamp(cohort.cutoff) - frame["index_date"]).dt.days, follow_days)
-    to_first = (frame["first"] - frame["index_date"]).dt.days
-    event = to_first.notna() & (to_first <= end)
-    frame = frame.assign(duration=np.where(event, to_first, end), event=event.astype(int))
-    return frame[frame["duration"] > 0][["pid", "treated", "duration", "event"]]
+    a = _arrays(cohort)
+    pos, day, index = a["pos"], a["day"], a["index"]
+    after = (a["kind"] == 0) & (day > index[pos])
+    first = np.full(a["n"], 10**9, dtype="int64")
+    np.minimum.at(first, pos[after], day[after])
+    end = np.minimum(a["cutoff"] - index, follow_days)
+    to_first = first - index
+    event = to_first <= end
+    frame = cohort.people[["pid", "treated"]].assign(duration=np.where(event, to_first, end),
+                                                     event=event.astype(int))
+    return frame[frame["duration"] > 0].reset_index(drop=True)
 
 
 def covariates(cohort: Cohort, prior: pd.DataFrame) -> tuple[pd.DataFrame, list[str], dict]:

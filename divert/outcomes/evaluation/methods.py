@@ -154,7 +154,11 @@ def propensity_scores(people: pd.DataFrame, covariates: list[str]) -> pd.Series:
     x = sm.add_constant(people[covariates].astype(float), has_constant="add")
     with pywarnings.catch_warnings():
         pywarnings.simplefilter("ignore")
-        fit = sm.Logit(people["treated"].astype(float), x).fit(disp=0, maxiter=200, method="bfgs")
+        model = sm.Logit(people["treated"].astype(float), x)
+        try:
+            fit = model.fit(disp=0, maxiter=100)
+        except Exception:  # separation or a singular step: a slower optimiser that never raises on them
+            fit = model.fit(disp=0, maxiter=300, method="bfgs")
     scores = pd.Series(fit.predict(x), index=people.index, name="ps")
     return scores.clip(1e-6, 1 - 1e-6)
 
@@ -165,31 +169,41 @@ def match_nearest(people: pd.DataFrame, scores: pd.Series, *, caliper_sd: float 
     score), each with the closest comparison subject still free. Returns the matched rows with a ``pair`` column."""
     logit = np.log(scores / (1 - scores))
     caliper = caliper_sd * float(logit.std(ddof=1)) if len(logit) > 1 else 0.0
-    treated = logit[people["treated"] == 1].sort_values(ascending=False)
-    controls = logit[people["treated"] == 0].sort_values()
+    treated = logit[people["treated"] == 1].sort_values(ascending=False, kind="stable")
+    controls = logit[people["treated"] == 0].sort_values(kind="stable")
     c_index = controls.index.to_numpy()
     c_values = controls.to_numpy()
-    free = np.ones(len(c_values), dtype=bool)
+    m = len(c_values)
+    # The nearest free control on each side, found through "next free" pointers with path halving: each taken
+    # control is skipped in near-constant time, so matching n people costs about n log n, not n².
+    right = np.arange(m + 1)  # right[i]: the first free position >= i (m: none)
+    left = np.arange(-1, m)  # left[i + 1]: the last free position <= i (-1: none), shifted by one
+
+    def free_right(i: int) -> int:
+        while right[i] != i:
+            right[i] = right[right[i]]
+            i = right[i]
+        return i
+
+    def free_left(i: int) -> int:
+        j = i + 1
+        while left[j] != j - 1:
+            left[j] = left[left[j] + 1]
+            j = left[j] + 1
+        return j - 1
+
+    insert = np.searchsorted(c_values, treated.to_numpy())
     pairs: list[tuple] = []
-    for t_index, t_value in treated.items():
-        if not free.any():
-            break
-        pos = int(np.searchsorted(c_values, t_value))
+    for (t_index, t_value), pos in zip(treated.items(), insert, strict=True):
         best, best_gap = -1, math.inf
-        # Walk outward from the insertion point to the nearest free control on each side.
-        left = pos - 1
-        while left >= 0 and not free[left]:
-            left -= 1
-        right = pos
-        while right < len(c_values) and not free[right]:
-            right += 1
-        for cand in (left, right):
-            if 0 <= cand < len(c_values):
+        for cand in (free_left(int(pos) - 1) if pos > 0 else -1, free_right(int(pos))):
+            if 0 <= cand < m:
                 gap = abs(c_values[cand] - t_value)
                 if gap < best_gap:
                     best, best_gap = cand, gap
         if best >= 0 and best_gap <= caliper:
-            free[best] = False
+            right[best] = best + 1
+            left[best + 1] = best - 1
             pairs.append((t_index, c_index[best]))
     rows = []
     for pair, (t_index, c) in enumerate(pairs):
@@ -404,11 +418,15 @@ def gee_logistic(periods: pd.DataFrame, outcome: str, *, covariates: list[str] =
         result.warnings.append("No comparison group: the group × period odds ratio needs one.")
         return result
     formula = "any ~ treated * post" + "".join(f" + {c}" for c in covariates)
+    balanced = not covariates and bool((data.groupby("pid")["post"].agg(["size", "sum"]) == (2, 1)).all().all())
     try:
-        with pywarnings.catch_warnings():
-            pywarnings.simplefilter("ignore")
-            fit = smf.gee(formula, "pid", data, family=sm.families.Binomial(),
-                          cov_struct=sm.cov_struct.Exchangeable()).fit()
+        if balanced and n > GEE_ITERATIVE_MAX:
+            fit = _SaturatedLogit(data)
+        else:
+            with pywarnings.catch_warnings():
+                pywarnings.simplefilter("ignore")
+                fit = smf.gee(formula, "pid", data, family=sm.families.Binomial(),
+                              cov_struct=sm.cov_struct.Exchangeable()).fit()
     except Exception as exc:
         result.warnings.append(f"The model could not be fitted on these data ({type(exc).__name__}).")
         return result
@@ -424,6 +442,47 @@ def gee_logistic(periods: pd.DataFrame, outcome: str, *, covariates: list[str] =
                                      math.exp(ci.loc[term, 0]), math.exp(ci.loc[term, 1]), fit.pvalues[term]))
     result.table = _cells_table(data, "any", f"Share with {what}")
     return result
+
+
+# Above this many people, the saturated GEE (group, period, group × period; one before and one after per person) is
+# computed from its closed form, which gives the same estimates and robust standard errors (tested against
+# statsmodels' GEE) without statsmodels' per-person loop.
+GEE_ITERATIVE_MAX = 5000
+
+
+class _SaturatedLogit:
+    """The logistic GEE of ``any ~ treated * post`` with one row before and one after per person, in closed form.
+
+    The model is saturated, so whatever the working correlation its estimates are the log odds of the four cells
+    (intercept: comparison before; treated, post and treated:post the differences), and its robust (sandwich)
+    variance is the delta-method variance of those log odds with the within-person covariance of before and after:
+    Var(logit p̂) = 1 / (n p (1 − p)), Cov(logit p̂₀, logit p̂₁) = (p₁₁ − p₀ p₁) / (n p₀(1 − p₀) p₁(1 − p₁))."""
+
+    def __init__(self, data: pd.DataFrame):
+        cells = {}
+        for group in (0, 1):
+            part = data[data["treated"] == group]
+            wide = part.pivot(index="pid", columns="post", values="any")
+            n = len(wide)
+            p0, p1 = wide[0].mean(), wide[1].mean()
+            both = (wide[0] * wide[1]).mean()
+            with np.errstate(divide="ignore", invalid="ignore"):
+                l0, l1 = np.log(p0 / (1 - p0)), np.log(p1 / (1 - p1))
+                a0, a1 = 1 / (p0 * (1 - p0)), 1 / (p1 * (1 - p1))
+            cells[group] = (l0, l1, p0 * (1 - p0) / n * a0 * a0, p1 * (1 - p1) / n * a1 * a1,
+                            (both - p0 * p1) / n * a0 * a1)
+        l00, l01, v00, v01, c0 = cells[0]
+        l10, l11, v10, v11, c1 = cells[1]
+        names = ["Intercept", "treated", "post", "treated:post"]
+        self.params = pd.Series([l00, l10 - l00, l01 - l00, (l11 - l10) - (l01 - l00)], index=names)
+        with np.errstate(invalid="ignore"):
+            self.bse = pd.Series(np.sqrt([v00, v00 + v10, v00 + v01 - 2 * c0, v10 + v11 - 2 * c1 + v00 + v01 - 2 * c0]),
+                                 index=names)
+        z = self.params / self.bse
+        self.pvalues = pd.Series(2 * stats.norm.sf(np.abs(z)), index=names)
+
+    def conf_int(self) -> pd.DataFrame:
+        return pd.DataFrame({0: self.params - Z95 * self.bse, 1: self.params + Z95 * self.bse})
 
 
 def _cells_table(data: pd.DataFrame, column: str, heading: str) -> dict:

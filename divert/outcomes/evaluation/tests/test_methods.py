@@ -101,6 +101,23 @@ def test_gee_saturated_odds_ratio_is_the_ratio_of_odds_ratios():
     assert any("per covariate" in w for w in result.warnings)  # 20 people cannot carry 3 terms
 
 
+def test_the_closed_form_gee_equals_statsmodels_gee(monkeypatch):
+    rng = np.random.default_rng(2)
+    rows = []
+    for pid in range(400):
+        treated = int(pid < 150)
+        pre = int(rng.random() < 0.45)
+        post = int(rng.random() < (0.3 if treated else 0.5) + 0.2 * pre)
+        rows += [(pid, treated, "pre", pre, 182), (pid, treated, "post", post, 182)]
+    frame = _periods(rows)
+    iterative = methods.gee_logistic(frame, "arrests")
+    monkeypatch.setattr(methods, "GEE_ITERATIVE_MAX", 10)
+    closed = methods.gee_logistic(frame, "arrests")
+    for term in ("treated:post", "post", "treated"):
+        for column in ("estimate", "low", "high", "p"):
+            assert closed.estimate(term)[column] == pytest.approx(iterative.estimate(term)[column], rel=1e-7)
+
+
 def test_negative_binomial_saturated_rate_ratio_with_equal_exposure():
     # Equal exposure in every cell: NB2's fitted means are the cell means, so the interaction rate ratio is
     # (mean after ÷ mean before, participants) ÷ (the same, comparison) = (1/3) ÷ (4/2) = 1/6.
@@ -142,6 +159,27 @@ def test_matching_takes_the_nearest_free_subject_within_the_caliper():
     pairs = matched.groupby("pair").apply(lambda g: tuple(sorted(g.index)), include_groups=False).tolist()
     # 11 (0.6) goes first and takes 20 (0.51); 10 (0.5) finds only 21 (0.9) or 22 (0.05), both outside the caliper.
     assert pairs == [(11, 20)]
+
+
+def test_matching_agrees_with_the_plain_greedy_algorithm():
+    rng = np.random.default_rng(9)
+    n = 300
+    people = pd.DataFrame({"treated": (rng.random(n) < 0.4).astype(int)}, index=rng.permutation(n) + 1000)
+    scores = pd.Series(rng.beta(2, 3, n), index=people.index)
+    logit = np.log(scores / (1 - scores))
+    caliper = 0.2 * logit.std(ddof=1)
+    free = dict(logit[people["treated"] == 0].items())
+    expected = set()
+    for t, value in logit[people["treated"] == 1].sort_values(ascending=False, kind="stable").items():
+        if not free:
+            break
+        c = min(free, key=lambda k: (abs(free[k] - value), free[k]))
+        if abs(free[c] - value) <= caliper:
+            expected.add((t, c))
+            del free[c]
+    matched = methods.match_nearest(people, scores)
+    got = {tuple(g.sort_values("treated", ascending=False).index) for _, g in matched.groupby("pair")}
+    assert got == expected and len(got) > 50
 
 
 def test_balance_matching_reduces_imbalance():
