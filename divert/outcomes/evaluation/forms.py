@@ -3,12 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from divert.accounts.models import Agency
 from divert.accounts.roles import AgencyKind
+from divert.lib.forms import style_fields
 from divert.outcomes.evaluation.models import EXTRACT_FIELDS, DataUseAgreement, ImportedCohort
 
 
 class RunForm(forms.Form):
     comparison = forms.ChoiceField(label=_("Comparison group"))
-    method = forms.ChoiceField(label=_("Balancing"), choices=[
+    method = forms.ChoiceField(label=_("Balancing"), widget=forms.RadioSelect, initial="match", choices=[
         ("match", _("Propensity-score matching (nearest neighbour, caliper)")),
         ("weight", _("Propensity-score weighting (effect on participants)"))])
 
@@ -17,6 +18,7 @@ class RunForm(forms.Form):
         choices = [("feeds", _("People in the justice data booked on divertible offenses, not diverted"))]
         choices += [(str(c.pk), _("Imported: %(name)s") % {"name": c.name}) for c in ImportedCohort.objects.all()]
         self.fields["comparison"].choices = choices
+        style_fields(self)
 
     def cohort(self):
         value = self.cleaned_data["comparison"]
@@ -24,6 +26,10 @@ class RunForm(forms.Form):
 
 
 class CohortForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
     name = forms.CharField(label=_("Name"), max_length=120)
     description = forms.CharField(label=_("How it was drawn"), widget=forms.Textarea(attrs={"rows": 3}),
                                   required=False)
@@ -48,6 +54,7 @@ class AgreementForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recipient_agency"].queryset = Agency.objects.filter(kind=AgencyKind.EVALUATOR)
+        style_fields(self)
 
     def clean(self):
         data = super().clean()

@@ -68,7 +68,8 @@ def compute(cohort: cohorts.Cohort, *, method: str = "match") -> dict:
                             "cohort, or wait for the justice feeds to supply one.")
         out["survival"].append(methods.kaplan_meier(
             cohorts.time_to_rearrest(cohort).assign(treated=1), "duration", "event", times=(91, 182, 365),
-            window="Up to 365 days after the index date", title="Time to re-arrest (participants)").as_dict())
+            window="Up to 365 days after the index date", title="Share not re-arrested (Kaplan–Meier), participants")
+            .as_dict())
         return out
     result, sample = methods.balance(people, names, method=method, labels=covariate_labels)
     out["balance"].append(result.as_dict())
@@ -81,7 +82,7 @@ def compute(cohort: cohorts.Cohort, *, method: str = "match") -> dict:
     window = "Up to 365 days after the index date, censored at the data cutoff"
     out["survival"].append(methods.kaplan_meier(
         survival, "duration", "event", group="treated", group_labels={1: "Participants", 0: "Comparison"},
-        times=(91, 182, 365), window=window).as_dict())
+        times=(91, 182, 365), window=window, title="Share not re-arrested (Kaplan–Meier)").as_dict())
     cox_covariates = ["treated", *names]
     covariate_labels = {**covariate_labels, "treated": "Participant (vs comparison)"}
     out["survival"].append(methods.cox(survival, "duration", "event", cox_covariates, labels=covariate_labels,
