@@ -23,6 +23,7 @@ from divert.accounts.seats import DEMO_LOGINS, DEMO_PASSWORD
 from divert.audit.log import log_event
 from divert.demo.seed_assessment import seed_assessment
 from divert.demo.seed_contacts import seed_contacts
+from divert.demo.seed_evaluation import seed_evaluation
 from divert.demo.seed_feeds import seed_feeds
 from divert.demo.seed_legal import seed_legal
 from divert.demo.seed_letters import seed_letters
@@ -139,6 +140,8 @@ def seed_site(participants: int, seed: int, today: date | None = None,
         if justice_feeds:
             announce("a week of nightly jail feeds, linked, with alerts and a review queue")
             seed_feeds(random.Random(seed + 12), fake, today)
+            announce("two years of justice history, a comparison group and the evaluation")
+            seed_evaluation(random.Random(seed + 13), today)
         announce("saving")
         log_event("divert.demo.seeded", details={"participants": participants, "seed": seed,
                                                  "referrals": referrals})
