@@ -303,7 +303,7 @@ def _enrollment(rng, person, providers, case_managers, referred, status, today, 
     )
 
 
-PARTICIPANT_APPS = ("referrals", "casework", "coordination", "records", "privacy", "participants")
+PARTICIPANT_APPS = ("referrals", "casework", "coordination", "records", "privacy", "participants", "evaluation")
 
 
 def clear_participants() -> None:
