@@ -65,3 +65,13 @@ def test_an_empty_site_says_what_is_missing(db):
     assert outcome.counts["participants"] == 0
     assert all("warnings" in r for r in outcome.results["prepost"])
     assert outcome.results["prepost"][0]["warnings"]
+
+
+def test_it_is_a_tick_job(generated, agencies):
+    from divert.lib.jobs import jobs
+
+    job = next(job for job in jobs() if job.name == "evaluation")
+    run_evaluation(NOW)
+    assert job.run(NOW) == 0  # nothing new since
+    site.event(site.participant(agencies.provider, date(2025, 5, 1), first="Later"), "arrest", date(2025, 7, 1))
+    assert job.run(NOW) == 1
