@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "divert.records",
     "divert.interop",
     "divert.outcomes",
+    "divert.outcomes.evaluation",
     "divert.web",
     "divert.demo",
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("divert.records.urls")),
     path("", include("divert.interop.urls")),
     path("", include("divert.outcomes.urls")),
+    path("", include("divert.outcomes.evaluation.urls")),
     path("protocol/", include("divert.protocol.urls")),
     path("inbox/", include("divert.notify.urls")),
     path("accounts/", include("allauth.urls")),

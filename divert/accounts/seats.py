@@ -41,6 +41,7 @@ NAV_ITEMS = [
                                                Role.PROJECT_MANAGER})),
     NavItem("pcg", _("Policy group"), shown_if="divert.coordination.actions_pcg.may_read_pcg"),
     NavItem("outcomes:dashboard", _("Outcomes"), shown_if="divert.privacy.policy.may_see_program_outcomes"),
+    NavItem("evaluation", _("Evaluation"), shown_if="divert.privacy.policy.may_see_evaluation"),
     NavItem("protocol:index", _("Protocol"), frozenset({Role.PROJECT_MANAGER})),
     NavItem("records_imports", _("Imports"), frozenset({Role.PROJECT_MANAGER})),
     NavItem("records_review", _("Matches"), frozenset({Role.OUTREACH, Role.CASE_MANAGER, Role.SUPERVISOR,

@@ -23,6 +23,7 @@ from divert.accounts.seats import DEMO_LOGINS, DEMO_PASSWORD
 from divert.audit.log import log_event
 from divert.demo.seed_assessment import seed_assessment
 from divert.demo.seed_contacts import seed_contacts
+from divert.demo.seed_evaluation import seed_evaluation
 from divert.demo.seed_feeds import seed_feeds
 from divert.demo.seed_legal import seed_legal
 from divert.demo.seed_letters import seed_letters
@@ -147,6 +148,9 @@ def seed_site(participants: int, seed: int, today: date | None = None,
         seed_unit_costs(today)
         seed_justice_history(random.Random(seed + 13), participants * 4 if events is None else events, today,
                              events_progress)
+        if justice_feeds:
+            announce("two years of justice history, a comparison group and the evaluation")
+            seed_evaluation(random.Random(seed + 14), today)
         announce("saving")
         log_event("divert.demo.seeded", details={"participants": participants, "seed": seed,
                                                  "referrals": referrals})
@@ -372,7 +376,8 @@ def _enrollment(rng, person, providers, case_managers, referred, status, today, 
     )
 
 
-PARTICIPANT_APPS = ("referrals", "casework", "coordination", "records", "privacy", "participants", "outcomes")
+PARTICIPANT_APPS = ("referrals", "casework", "coordination", "records", "privacy", "participants", "outcomes",
+                    "evaluation")
 
 
 def clear_participants() -> None:

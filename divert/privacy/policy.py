@@ -40,7 +40,8 @@ __all__ = ["Category", "Decision", "Grant", "can_see", "disclose", "disclose_to_
            "hmis_export_persons", "may_manage_releases",
            "may_see_accounting", "may_see_release", "release_for_agency", "sees_all_legal",
            "visible_legal_matters", "visible_persons",
-           "visible_referrals", "REDISCLOSURE_NOTICE"]
+           "visible_referrals", "REDISCLOSURE_NOTICE",
+           "may_see_evaluation", "may_run_evaluation", "may_record_data_use_agreement", "data_use_agreement_for"]
 
 
 @dataclass(frozen=True)
@@ -605,3 +606,49 @@ def may_see_program_outcomes(user) -> str | None:
     sits = representative.objects.filter(user=user, member__joined_on__lte=today).filter(
         Q(member__left_on__isnull=True) | Q(member__left_on__gt=today)).exists()
     return OUTCOMES_SUPPRESSED if sits else None
+
+
+# --- The evaluation: aggregates for the evaluator and the policy group; extracts only under an agreement ---------
+
+def may_see_evaluation(user) -> bool:
+    """The evaluation's results (aggregates only, never identities): the evaluator, the project manager, and
+    every seat of an agency that is a current member of the Policy Coordinating Group (as `/pcg/` decides
+    membership). Everyone else gets 404: the page is not theirs to know of."""
+    seat = _seat(user)
+    if seat is None:
+        return False
+    if seat.role in (Role.EVALUATOR, Role.PROJECT_MANAGER):
+        return True
+    from django.apps import apps
+
+    if not apps.is_installed("divert.coordination"):
+        return False
+    member = apps.get_model("coordination", "PCGMember")
+    return member.objects.current().filter(agency_id=seat.agency_id).exists()
+
+
+def may_run_evaluation(user) -> bool:
+    """Running the evaluation again and importing a comparison cohort: the evaluator and the project manager."""
+    seat = _seat(user)
+    return seat is not None and seat.role in (Role.EVALUATOR, Role.PROJECT_MANAGER)
+
+
+def may_record_data_use_agreement(user) -> bool:
+    """Data-use agreements are the program's to sign: the project manager records them."""
+    seat = _seat(user)
+    return seat is not None and seat.role == Role.PROJECT_MANAGER
+
+
+def data_use_agreement_for(user, on=None):
+    """The data-use agreement in effect on `on` (default today) under which `user` may take a de-identified
+    extract: an evaluator's seat at the agency the agreement names, signed and not expired. None when there is
+    none: no extract without one."""
+    seat = _seat(user)
+    if seat is None or seat.role != Role.EVALUATOR:
+        return None
+    from django.apps import apps
+
+    agreement = apps.get_model("evaluation", "DataUseAgreement")
+    day = on or timezone.localdate()
+    return (agreement.objects.filter(recipient_agency_id=seat.agency_id, starts_on__lte=day, expires_on__gte=day,
+                                     signed_on__lte=day).order_by("-signed_on", "-id").first())

@@ -175,8 +175,8 @@ def test_project_manager_walks_their_pages(open_page, live_server, manager_mo, p
     expect(page.get_by_role("table", name="Enrollments by status")).to_contain_text("Active")
     walk.expect_seat("Mo Tester · Project manager, Test LEAD Project Office")
     assert walk.nav_labels() == ["Home", "Referrals", "People", "Services", "Funds", "Coordination", "Work group",
-                                 "Policy group", "Outcomes", "Protocol", "Imports", "Matches", "Audit log",
-                                 "HMIS export", "Account", "Inbox"]
+                                 "Policy group", "Outcomes", "Evaluation", "Protocol", "Imports", "Matches",
+                                 "Audit log", "HMIS export", "Account", "Inbox"]
 
     walk.nav("People")
     walk.arrived("People", "People")
