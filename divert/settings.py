@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "divert.records",
     "divert.web",
     "divert.demo",
+    "divert.api",
+    "ninja",  # the API docs page's own templates and static files (no CDN)
 ]
 
 MIDDLEWARE = [
@@ -93,6 +95,7 @@ MIDDLEWARE = [
     "divert.accounts.middleware.RequireMFAMiddleware",
     "divert.accounts.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
+    "divert.api.middleware.ApiCallLogMiddleware",
 ]
 
 ROOT_URLCONF = "divert.urls"
@@ -355,6 +358,14 @@ DIVERT_FEED_PROSECUTOR_AGENCY = os.environ.get("DIVERT_FEED_PROSECUTOR_AGENCY", 
 LINKAGE_MODEL_DIR = Path(os.environ.get("DIVERT_LINKAGE_MODEL_DIR", VAR_DIR / "linkage-models"))
 # Agreement renewal reminders (MOU, resolution) go to project managers; also to site administrators if set.
 DIVERT_RENEWAL_REMINDERS_TO_SITE_ADMIN = envbool("DIVERT_RENEWAL_REMINDERS_TO_SITE_ADMIN", False)
+# --- REST API (divert.api, docs/api.md) ------------------------------------------------------------------------
+# Calls per token per window (fixed window in the shared cache; 0 turns the limit off); token hashing key (HMAC;
+# defaults to one derived from DIVERT_SECRET_KEY: set it so that rotating that key keeps tokens working); the
+# longest and the default lifetime of a personal access token.
+DIVERT_API_RATE_LIMIT = envint("DIVERT_API_RATE_LIMIT", 600)
+DIVERT_API_RATE_WINDOW = envint("DIVERT_API_RATE_WINDOW", 60)
+DIVERT_API_TOKEN_KEY = envsecret("DIVERT_API_TOKEN_KEY")
+DIVERT_API_TOKEN_MAX_DAYS = envint("DIVERT_API_TOKEN_MAX_DAYS", 365)
 
 
 def production_problems() -> list[str]:

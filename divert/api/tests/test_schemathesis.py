@@ -1,0 +1,48 @@
+"""Schemathesis against the API's own OpenAPI document, through the WSGI app (no server), for every seat's token and
+for no token: no server error, and every answer (status, content type, headers, body) as the document says."""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from conftest import PERSONAS
+from divert.api.tests.conftest import arrest_referral
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
+          response_schema_conformance]
+
+
+def _schema():
+    # The document the app serves at /api/v1/openapi.json, built without a request (no database at collection).
+    from divert.api.api import api
+    from divert.wsgi import application
+
+    loaded = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api/v1/"))
+    loaded.app = application
+    return loaded
+
+
+@pytest.fixture
+def seat_tokens(personas, participant, protocol, token_for, api):
+    """Every persona's token (all scopes), with a little data to find: a participant, a referral."""
+    api(personas.officer_olivia).post("/referrals", arrest_referral())
+    return {name: token_for(getattr(personas, name)) for name in PERSONAS}
+
+
+schema = _schema()
+
+
+@schema.parametrize()
+@settings(max_examples=4, deadline=None, database=None, derandomize=True,
+          suppress_health_check=list(HealthCheck))
+def test_api_conforms_for_every_seat(case, seat_tokens):
+    for secret in [None, *seat_tokens.values()]:
+        headers = {"Authorization": f"Bearer {secret}"} if secret else {}
+        case.call_and_validate(headers=headers, checks=CHECKS)
