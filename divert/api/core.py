@@ -16,6 +16,7 @@ from django.http.request import RawPostDataException
 from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 
 from divert.api import tokens
@@ -93,6 +94,19 @@ def need(request, resource: str, access: str) -> None:
         raise Problem(403, f"This token does not carry the scope {scope}.", slug="missing-scope")
 
 
+class JSONParser(Parser):
+    """Bodies are JSON: another media type is 415, JSON that does not parse is 400 (both problem details)."""
+
+    def parse_body(self, request):
+        media_type = (request.content_type or "").lower()
+        if media_type != "application/json" and not media_type.endswith("+json"):
+            raise Problem(415, "Send the body as application/json.")
+        try:
+            return json.loads(request.body or b"null")
+        except ValueError:
+            raise Problem(400, "The body is not valid JSON.") from None
+
+
 # --- The API object --------------------------------------------------------------------------------------------
 
 ERROR_STATUSES_READ = (400, 401, 403, 404, 422, 429)
@@ -133,6 +147,7 @@ api = DivertAPI(
     auth=TokenAuth(),
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=JSONParser(),
 )
 
 
@@ -161,6 +176,8 @@ def _unauthenticated(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, Problem):  # ninja wraps what the body parser raises
+        return _problem(request, exc.__cause__)
     return problem_response(request, exc.status_code, str(exc))
 
 
