@@ -139,3 +139,13 @@ def casefile(participant, personas, agencies, protocol, api):
     return {"contacts": contacts, "plan": plan, "goals": goals, "services": services, "release": release,
             "matter": matter, "coordination": coordination, "referral": referral, "alert": alert,
             "enrollment": enrollment}
+
+
+@pytest.fixture
+def profiles(db):
+    from divert.records.models import ImportProfile
+    from divert.records.profiles import read_profile_file, save_profile, shipped_profile_files
+
+    for path in shipped_profile_files():
+        save_profile(read_profile_file(path))
+    return {p.slug: p for p in ImportProfile.objects.all()}
