@@ -11,10 +11,7 @@ CODES: dict = {
     "divert.api.token.revoked": _("revoked an API access token"),
     "divert.api.service_token.created": _("created a service token for an agency's system"),
     "divert.api.token.refused": _("had an API call refused: the token was unknown, expired or revoked"),
-    "divert.api.person.viewed": _("read a person's record through the API"),
     "divert.api.persons.listed": _("listed people through the API"),
     "divert.api.enrollments.listed": _("listed enrollments through the API"),
     "divert.api.referrals.listed": _("listed referrals through the API"),
-    "divert.api.casework.listed": _("listed a participant's casework through the API"),
-    "divert.api.legal.listed": _("listed legal matters through the API"),
 }
