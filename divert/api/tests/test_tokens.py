@@ -131,3 +131,16 @@ def test_a_service_token_refuses_a_seat_its_agency_cannot_hold(login, personas, 
 def test_the_account_page_links_to_tokens(login, personas):
     assert "/account/tokens/" in login(personas.case_manager_cam).get("/account/").content.decode()
     assert "/account/service-tokens/" in login(personas.admin_ada).get("/account/").content.decode()
+
+
+def test_without_mfa_the_fresh_check_is_the_password(login, agencies, settings):
+    from conftest import make_user
+
+    settings.DIVERT_REQUIRE_MFA = False  # demo mode
+    user = make_user("demo_dee", Role.CASE_MANAGER, agencies.provider, mfa=False)
+    client = login(user)
+    response = client.post("/account/tokens/", NEW)
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/reauthenticate/")
+    fresh_mfa(client, user, method="password")
+    assert client.post("/account/tokens/", NEW).status_code == 200
+    assert ApiToken.objects.filter(user=user).count() == 1
