@@ -54,7 +54,14 @@ def test_api_conforms_for_every_seat(case, seat_tokens):
     with kept_connection():
         for secret in [None, *seat_tokens.values()]:
             headers = {"Authorization": f"Bearer {secret}"} if secret else {}
-            case.call_and_validate(headers=headers, checks=CHECKS)
+            response = case.call_and_validate(headers=headers, checks=CHECKS)
+            # Every seat's token is valid: a call that carried one is never taken for no token. (Negative cases may
+            # replace the Authorization header with generated garbage; those are rightly 401.)
+            carried = secret is not None and response.request.headers.get("Authorization") == headers["Authorization"]
+            if carried:
+                assert response.status_code != 401, (case.path, response.content[:200])
+            elif secret is None:
+                assert response.status_code == 401, case.path
 
 
 @contextmanager
