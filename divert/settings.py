@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "divert.outcomes.evaluation",
     "divert.web",
     "divert.demo",
+    "divert.api",
+    "ninja",  # the API docs page's own templates and static files (no CDN)
 ]
 
 MIDDLEWARE = [
@@ -96,6 +98,7 @@ MIDDLEWARE = [
     "divert.accounts.middleware.RequireMFAMiddleware",
     "divert.accounts.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
+    "divert.api.middleware.ApiCallLogMiddleware",
 ]
 
 ROOT_URLCONF = "divert.urls"
@@ -367,6 +370,14 @@ DIVERT_HMIS_COC_CODE = os.environ.get("DIVERT_HMIS_COC_CODE", "").strip().upper(
 DIVERT_HMIS_GEOCODE = os.environ.get("DIVERT_HMIS_GEOCODE", "").strip()
 DIVERT_HMIS_PATH_SERVICES = envbool("DIVERT_HMIS_PATH_SERVICES", False)
 DIVERT_WEBHOOKS = envbool("DIVERT_WEBHOOKS", False)
+# --- REST API (divert.api, docs/api.md) ------------------------------------------------------------------------
+# Calls per token per window (fixed window in the shared cache; 0 turns the limit off); token hashing key (HMAC;
+# defaults to one derived from DIVERT_SECRET_KEY: set it so that rotating that key keeps tokens working); the
+# longest and the default lifetime of a personal access token.
+DIVERT_API_RATE_LIMIT = envint("DIVERT_API_RATE_LIMIT", 600)
+DIVERT_API_RATE_WINDOW = envint("DIVERT_API_RATE_WINDOW", 60)
+DIVERT_API_TOKEN_KEY = envsecret("DIVERT_API_TOKEN_KEY")
+DIVERT_API_TOKEN_MAX_DAYS = envint("DIVERT_API_TOKEN_MAX_DAYS", 365)
 
 
 def production_problems() -> list[str]:

@@ -2,6 +2,8 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from divert.api.api import api
+
 admin.site.site_header = "Divert administration"
 admin.site.site_title = "Divert"
 # The admin signs in through the same door as everyone else: lockout and MFA apply.
@@ -23,4 +25,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("", include("divert.api.urls")),
 ]

@@ -26,6 +26,9 @@ def log_event(
     if actor is None and request is not None and getattr(request, "user", None) is not None:
         actor = request.user if request.user.is_authenticated else None
     seat = getattr(actor, "seat", None) if actor is not None else None
+    api_token = getattr(request, "api_token", None) if request is not None else None
+    if api_token is not None:  # an API call: the token it came with (divert/api)
+        details = {**(details or {}), "api_token": api_token.prefix}
     event = AuditEvent(
         occurred_at=timezone.now(),
         actor=actor,

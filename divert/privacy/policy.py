@@ -8,6 +8,7 @@ Entry points:
   (the accounting of disclosures) and get the Part 2 redisclosure notice when it applies.
 - ``may_manage_releases``, ``may_see_accounting``, ``may_see_release``: who works with releases.
 - ``visible_legal_matters(user, person=None)``: the legal matters this user may read (category: legal).
+- ``visible_rows(user, rows, category=... | category_field=...)``: the rows of a per-person list this user may read.
 
 A person's identity is visible to anyone who may see any other category of theirs, and to nobody else:
 denied means 404, so a page never reveals that a person exists to someone who may not know it.
@@ -40,7 +41,7 @@ __all__ = ["Category", "Decision", "Grant", "can_see", "disclose", "disclose_to_
            "hmis_export_persons", "may_manage_releases",
            "may_see_accounting", "may_see_release", "release_for_agency", "sees_all_legal",
            "visible_legal_matters", "visible_persons",
-           "visible_referrals", "REDISCLOSURE_NOTICE",
+           "visible_referrals", "visible_rows", "REDISCLOSURE_NOTICE",
            "may_see_evaluation", "may_run_evaluation", "may_record_data_use_agreement", "data_use_agreement_for"]
 
 
@@ -652,3 +653,20 @@ def data_use_agreement_for(user, on=None):
     day = on or timezone.localdate()
     return (agreement.objects.filter(recipient_agency_id=seat.agency_id, starts_on__lte=day, expires_on__gte=day,
                                      signed_on__lte=day).order_by("-signed_on", "-id").first())
+
+
+def visible_rows(user, rows: QuerySet, *, category: str | None = None, category_field: str | None = None,
+                 person_field: str = "person") -> QuerySet:
+    """The rows of a per-person queryset (contacts, goals, service referrals, ...) whose data category this user may
+    see for the row's person: a fixed `category`, or each row's own in `category_field`. Lists of the API ask this,
+    so that a row is absent exactly when a read of it would answer 404."""
+    if (category is None) == (category_field is None):
+        raise ValueError("give either category or category_field")
+    if category is not None:
+        return rows.filter(**{f"{person_field}__in": visible_persons(user, category)})
+    q = Q(pk__in=[])
+    for each in Category.ALL:
+        if each == Category.IDENTITY:
+            continue
+        q |= Q(**{category_field: each, f"{person_field}__in": visible_persons(user, each)})
+    return rows.filter(q)
