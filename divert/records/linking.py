@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import QuerySet
 
 from divert.audit.log import log_event
@@ -109,27 +109,37 @@ def persons_frame(persons: QuerySet[Person] | None = None) -> pd.DataFrame:
     out of the aliases: a single word matches too many strangers' last names.
     """
     people = (persons if persons is not None else Person.objects.all()).filter(merged_into__isnull=True)
-    rows = list(people.order_by().values_list("pk", "first_name", "last_name", "date_of_birth"))
+    rows = _raw_rows(people.order_by().values_list("pk", "first_name", "last_name", "date_of_birth"))
     frame = pd.DataFrame(rows, columns=["person_id", "first_name", "last_name", "date_of_birth"])
     wanted = {pk for pk, *_ in rows}
     aliases: dict[int, list[str]] = {}
-    for person_id, name in (Alias.objects.filter(person__merged_into__isnull=True).exclude(kind=Alias.Kind.STREET)
-                            .order_by("id").values_list("person_id", "name")):
+    # Only the persons read above are kept (`wanted`, unmerged already): no join back to the persons table.
+    for person_id, name in _raw_rows(Alias.objects.exclude(kind=Alias.Kind.STREET).order_by("id")
+                                     .values_list("person_id", "name")):
         if person_id in wanted:
             aliases.setdefault(person_id, []).append(name)
     identifiers: dict[str, dict[int, str]] = {column: {} for column in IDENTIFIER_COLUMNS.values()}
-    for person_id, kind, value in (Identifier.objects.filter(kind__in=list(IDENTIFIER_COLUMNS),
-                                                             person__merged_into__isnull=True)
-                                   .order_by("id").values_list("person_id", "kind", "value")):
+    for person_id, kind, value in _raw_rows(Identifier.objects.filter(kind__in=list(IDENTIFIER_COLUMNS))
+                                            .order_by("id").values_list("person_id", "kind", "value")):
         if person_id in wanted:
             identifiers[IDENTIFIER_COLUMNS[kind]].setdefault(person_id, value)  # the first one recorded
     ids = [pk for pk, *_ in rows]
     frame["aliases"] = pd.Series([aliases.get(pk, []) for pk in ids], index=frame.index, dtype=object)
     for column, values in identifiers.items():
         frame[column] = frame["person_id"].map(values)
-    frame["date_of_birth"] = [d.isoformat() if d else None for _, _, _, d in rows]
+    # SQLite hands a date back as its ISO text, PostgreSQL as a date.
+    frame["date_of_birth"] = [(d if isinstance(d, str) else d.isoformat()) if d else None for _, _, _, d in rows]
     frame["person_id"] = [str(pk) for pk in ids]
     return _blank_to_none(frame)
+
+
+def _raw_rows(queryset: QuerySet) -> list[tuple]:
+    """The rows of a `values_list` query as the database driver returns them: the same SQL, without the ORM's
+    per-value conversion (a hundred thousand persons and their aliases and identifiers are read every run)."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _date_text(year: int | None, month: int | None, day: int | None) -> str | None:
