@@ -192,7 +192,9 @@ def prepared_persons(persons: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]
     """
     digests = _row_digests(persons)
     columns = list(persons.columns)
-    cached = _PREPARED if _PREPARED.get("columns") == columns else {}
+    last = _PREPARED.get("last")  # one tuple, replaced whole: a concurrent call sees the old one or the new one
+    cached = dict(zip(("columns", "digests", "entities", "variants"), last, strict=True)) if last else {}
+    cached = cached if cached.get("columns") == columns else {}
     if cached and len(cached["digests"]) == len(digests) and np.array_equal(cached["digests"], digests):
         return cached["entities"], cached["variants"]
     known = pd.Series(np.arange(len(cached["digests"])), index=cached["digests"]) if cached else pd.Series(dtype=int)
@@ -216,9 +218,10 @@ def prepared_persons(persons: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]
                             "person": variants["entity_id"].map(position).to_numpy(),
                             "variant": variants["variant"].to_numpy()})
         variants = variants.take(np.lexsort((key["variant"], key["person"], key["alias"]))).reset_index(drop=True)
-    _PREPARED.clear()
     if persons["person_id"].is_unique:  # a person's rows are found again by their id (above)
-        _PREPARED.update(columns=columns, digests=digests, entities=entities, variants=variants)
+        _PREPARED["last"] = (columns, digests, entities, variants)
+    else:
+        _PREPARED.clear()
     return entities, variants
 
 
