@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.db.models import QuerySet
 
 from divert.audit.log import log_event
@@ -109,26 +109,37 @@ def persons_frame(persons: QuerySet[Person] | None = None) -> pd.DataFrame:
     out of the aliases: a single word matches too many strangers' last names.
     """
     people = (persons if persons is not None else Person.objects.all()).filter(merged_into__isnull=True)
-    rows = list(people.order_by().values_list("pk", "first_name", "last_name", "date_of_birth"))
+    rows = _raw_rows(people.order_by().values_list("pk", "first_name", "last_name", "date_of_birth"))
     frame = pd.DataFrame(rows, columns=["person_id", "first_name", "last_name", "date_of_birth"])
     wanted = {pk for pk, *_ in rows}
     aliases: dict[int, list[str]] = {}
-    for person_id, name in (Alias.objects.filter(person__merged_into__isnull=True).exclude(kind=Alias.Kind.STREET)
-                            .order_by("id").values_list("person_id", "name")):
+    # Only the persons read above are kept (`wanted`, unmerged already): no join back to the persons table.
+    for person_id, name in _raw_rows(Alias.objects.exclude(kind=Alias.Kind.STREET).order_by("id")
+                                     .values_list("person_id", "name")):
         if person_id in wanted:
             aliases.setdefault(person_id, []).append(name)
     identifiers: dict[str, dict[int, str]] = {column: {} for column in IDENTIFIER_COLUMNS.values()}
-    for person_id, kind, value in (Identifier.objects.filter(kind__in=list(IDENTIFIER_COLUMNS),
-                                                             person__merged_into__isnull=True)
-                                   .order_by("id").values_list("person_id", "kind", "value")):
+    for person_id, kind, value in _raw_rows(Identifier.objects.filter(kind__in=list(IDENTIFIER_COLUMNS))
+                                            .order_by("id").values_list("person_id", "kind", "value")):
         if person_id in wanted:
             identifiers[IDENTIFIER_COLUMNS[kind]].setdefault(person_id, value)  # the first one recorded
-    frame["aliases"] = frame["person_id"].map(lambda pk: aliases.get(pk, []))
+    ids = [pk for pk, *_ in rows]
+    frame["aliases"] = pd.Series([aliases.get(pk, []) for pk in ids], index=frame.index, dtype=object)
     for column, values in identifiers.items():
         frame[column] = frame["person_id"].map(values)
-    frame["date_of_birth"] = frame["date_of_birth"].map(lambda d: d.isoformat() if d else None)
-    frame["person_id"] = frame["person_id"].astype(str)
+    # SQLite hands a date back as its ISO text, PostgreSQL as a date.
+    frame["date_of_birth"] = [(d if isinstance(d, str) else d.isoformat()) if d else None for _, _, _, d in rows]
+    frame["person_id"] = [str(pk) for pk in ids]
     return _blank_to_none(frame)
+
+
+def _raw_rows(queryset: QuerySet) -> list[tuple]:
+    """The rows of a `values_list` query as the database driver returns them: the same SQL, without the ORM's
+    per-value conversion (a hundred thousand persons and their aliases and identifiers are read every run)."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _date_text(year: int | None, month: int | None, day: int | None) -> str | None:
@@ -323,7 +334,7 @@ def _write(run: LinkRun, links: pd.DataFrame, record_table: pd.DataFrame, status
             for row in rows:
                 row.person_id, row.link_status = targets[row.pk], LinkStatus.LINKED
                 setattr(run, bands[row.pk], getattr(run, bands[row.pk]) + 1)
-            StagedRecord.objects.bulk_update(rows, ["person", "link_status"])
+            _set_links(rows)
             if rows:
                 run.events += events.on_linked(rows) or 0
             run.linked_ids.extend(row.pk for row in rows)
@@ -359,6 +370,21 @@ def _write(run: LinkRun, links: pd.DataFrame, record_table: pd.DataFrame, status
             link_status=LinkStatus.NO_MATCH)
         done += len(chunk)
         progress("writing rows without a match", done, total)
+
+
+def _set_links(rows: list[StagedRecord]) -> None:
+    """Save the person and "linked" of rows the caller holds locked: one UPDATE with a CASE on the row id, which
+    `bulk_update` would also write but builds a thousand ORM expressions per chunk to get there."""
+    if not rows:
+        return
+    meta, quote = StagedRecord._meta, connection.ops.quote_name
+    pk, person, status = (quote(meta.get_field(name).column) for name in ("id", "person", "link_status"))
+    cases = " ".join(f"WHEN {int(row.pk)} THEN {int(row.person_id)}" for row in rows)
+    ids = ", ".join(str(int(row.pk)) for row in rows)
+    with connection.cursor() as cursor:  # every value is an integer we made, or the parameter
+        cursor.execute(
+            f"UPDATE {quote(meta.db_table)} SET {person} = CASE {pk} {cases} END, {status} = %s "  # noqa: S608
+            f"WHERE {pk} IN ({ids})", [LinkStatus.LINKED])
 
 
 def _withdraw_stale_candidates() -> None:

@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 import splink.comparison_level_library as cll
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
@@ -151,6 +152,77 @@ def clean_entities(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
     aliases = _column(frame, "aliases").to_numpy()
     out["aliases"] = [normalise.aliases_of(value)[:MAX_ALIASES] if value is not None else [] for value in aliases]
     return out.astype({name: "string" for name in TEXT_COLUMNS if name in out.columns})
+
+
+# The persons side of the last `predict`, cleaned and spelt out as name variants. A nightly increment links a few
+# thousand rows against the same 100,000 persons, and preparing them was most of its time. Cleaning and variants
+# are per person, so the cache is per person: each row of the persons table is known by a digest of all its values
+# (id, names, date, aliases, identifiers), a person whose row changed in any way is prepared again, a person no
+# longer in the table is dropped, a new one is added. The result is the same table, row for row and in the same
+# order, as preparing everyone afresh (test_linkage_engine.py checks that). One table is kept, so memory stays
+# bounded by the persons Divert has.
+_PREPARED: dict[str, Any] = {}
+
+
+def _row_digests(frame: pd.DataFrame) -> np.ndarray:
+    """A 64-bit digest of every value in each row (lists of aliases by their text)."""
+    columns = {}
+    for name in frame.columns:
+        values = frame[name].astype(object)
+        if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty", "integer", "floating", "boolean",
+                                                                  "decimal", "date", "datetime"):
+            values = values.map(repr)  # lists of aliases, or values of mixed kinds
+        columns[name] = values
+    return pd.util.hash_pandas_object(pd.DataFrame(columns), index=False).to_numpy()
+
+
+def _in_order(frames: list[pd.DataFrame], positions: list[np.ndarray]) -> pd.DataFrame:
+    frames_with_rows = [(f, p) for f, p in zip(frames, positions, strict=True) if len(f)]
+    if len(frames_with_rows) == 1:
+        return frames_with_rows[0][0].reset_index(drop=True)
+    table = pd.concat([f for f, _ in frames_with_rows], ignore_index=True)
+    order = np.argsort(np.concatenate([p for _, p in frames_with_rows]), kind="stable")
+    return table.take(order).reset_index(drop=True)
+
+
+def prepared_persons(persons: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`clean_entities(persons, "person_id")` and its `_variants`, reusing what is unchanged since the last call.
+
+    The frames returned may be shared with later calls: callers read them and never change them in place.
+    """
+    digests = _row_digests(persons)
+    columns = list(persons.columns)
+    last = _PREPARED.get("last")  # one tuple, replaced whole: a concurrent call sees the old one or the new one
+    cached = dict(zip(("columns", "digests", "entities", "variants"), last, strict=True)) if last else {}
+    cached = cached if cached.get("columns") == columns else {}
+    if cached and len(cached["digests"]) == len(digests) and np.array_equal(cached["digests"], digests):
+        return cached["entities"], cached["variants"]
+    known = pd.Series(np.arange(len(cached["digests"])), index=cached["digests"]) if cached else pd.Series(dtype=int)
+    known = known[~known.index.duplicated()]
+    found = pd.Series(digests).map(known) if len(known) else pd.Series(np.nan, index=range(len(digests)))
+    reused = found.notna().to_numpy()
+    if not reused.any() or not persons["person_id"].is_unique:
+        entities = clean_entities(persons, "person_id")
+        variants = _variants(entities)
+    else:
+        old_rows = found[reused].astype(int).to_numpy()
+        fresh = clean_entities(persons[~reused], "person_id")
+        entities = _in_order([cached["entities"].take(old_rows), fresh],
+                             [np.flatnonzero(reused), np.flatnonzero(~reused)])
+        # Variants in `_variants`' order: every own name in the persons' order, then the aliases person by person.
+        position = pd.Series(np.arange(len(entities)), index=entities["entity_id"].to_numpy())
+        kept_ids = set(cached["entities"]["entity_id"].take(old_rows))
+        old_variants = cached["variants"][cached["variants"]["entity_id"].isin(kept_ids)]
+        variants = pd.concat([old_variants, _variants(fresh)], ignore_index=True) if len(fresh) else old_variants
+        key = pd.DataFrame({"alias": variants["variant"].to_numpy() > 0,
+                            "person": variants["entity_id"].map(position).to_numpy(),
+                            "variant": variants["variant"].to_numpy()})
+        variants = variants.take(np.lexsort((key["variant"], key["person"], key["alias"]))).reset_index(drop=True)
+    if persons["person_id"].is_unique:  # a person's rows are found again by their id (above)
+        _PREPARED["last"] = (columns, digests, entities, variants)
+    else:
+        _PREPARED.clear()
+    return entities, variants
 
 
 def _variants(entities: pd.DataFrame) -> pd.DataFrame:
@@ -437,7 +509,7 @@ def predict(
     """
     started = time.perf_counter()
     seconds: dict[str, float] = {}
-    person_entities = clean_entities(persons, "person_id")
+    person_entities, person_variants = prepared_persons(persons)
     record_entities = clean_entities(records, "record_id")
     seconds["prepare"] = time.perf_counter() - started
     con = _connect(memory_limit)
@@ -450,7 +522,7 @@ def predict(
         if rest.empty or person_entities.empty:
             return LinkResult(links=exact[LINK_COLUMNS].reset_index(drop=True), seconds=seconds)
         lap = time.perf_counter()
-        linker = _linker(con, _variants(person_entities), _variants(rest), copy.deepcopy(model.settings))
+        linker = _linker(con, person_variants, _variants(rest), copy.deepcopy(model.settings))
         blocked = linker.inference.compute_blocked_pairs_for_predict()
         comparisons = con.execute(f"SELECT count(*) FROM {blocked.physical_name}").fetchall()[0][0]  # noqa: S608
         scored = linker.inference.predict(threshold_match_probability=model.thresholds.review, warning_mode="never")

@@ -173,3 +173,31 @@ def test_a_record_given_as_date_parts_links_like_one_given_as_text(model, popula
     links = engine.predict(model, persons, records).links
     best = links[links["rank"] == 1].set_index("record_id")
     assert best.loc["r1", "person_id"] == "zeb" and best.loc["r1", "band"] == "auto"  # a column with gaps
+
+
+def test_prepared_persons_after_changes_equal_a_fresh_preparation(population):
+    """The nightly cache of prepared persons: a changed alias, name or identifier, a person gone and a person added
+    give exactly the tables a fresh preparation gives, row for row and in order; a changed person is never stale."""
+    persons = population[0].copy()
+    engine._PREPARED.clear()
+
+    def fresh(frame):
+        entities = engine.clean_entities(frame, "person_id")
+        return entities, engine._variants(entities)
+
+    def same(frame):
+        for got, want in zip(engine.prepared_persons(frame), fresh(frame), strict=True):
+            pd.testing.assert_frame_equal(got, want)
+
+    same(persons)
+    same(persons)  # the same table again: served from the cache
+    changed = persons.copy()
+    changed["aliases"] = changed["aliases"].astype(object)
+    changed.at[3, "aliases"] = ["QUACKENBUSH, ZEB"]
+    changed.at[5, "last_name"] = "Pemberton"
+    changed.at[7, "state_id"] = "WA-7654321"
+    changed = pd.concat([changed.drop(index=[9]), pd.DataFrame([{**ZEB, "person_id": "zeb2", "aliases": ["Z Q"]}])],
+                        ignore_index=True)
+    same(changed)
+    entities, _ = engine.prepared_persons(changed)
+    assert entities.set_index("entity_id").loc[changed.at[5, "person_id"], "last_name"] == "pemberton"
