@@ -97,7 +97,7 @@ def seed_site(participants: int, seed: int, today: date | None = None,
               events: int | None = None, events_progress: Callable[[int, int], None] | None = None) -> SeedReport:
     """`progress(done, total)` reports participants as they are made; `stage(label)` announces each later step.
     `justice_feeds=False` leaves out the week of jail feeds (linking them is the slowest step; tests of other
-    modules skip it). `events` synthetic justice events before and after referral (default: four a participant)
+    modules skip it). `events` synthetic justice events before and after referral (default: twelve a participant)
     feed the outcomes; `events_progress(done, total)` reports them."""
     if participants < 0 or participants >= 10**7:
         raise ValueError("participants must be between 0 and 9,999,999")
@@ -143,11 +143,11 @@ def seed_site(participants: int, seed: int, today: date | None = None,
             announce("a week of nightly jail feeds, linked, with alerts and a review queue")
             seed_feeds(random.Random(seed + 12), fake, today)
         announce("unit costs and a history of justice events before and after referral")
-        from divert.demo.seed_outcomes import seed_justice_history, seed_unit_costs
+        from divert.demo.seed_outcomes import EVENTS_PER_PARTICIPANT, seed_justice_history, seed_unit_costs
 
         seed_unit_costs(today)
-        seed_justice_history(random.Random(seed + 13), participants * 4 if events is None else events, today,
-                             events_progress)
+        history = participants * EVENTS_PER_PARTICIPANT if events is None else events
+        seed_justice_history(random.Random(seed + 13), history, today, events_progress)
         if justice_feeds:
             announce("two years of justice history, a comparison group and the evaluation")
             seed_evaluation(random.Random(seed + 14), today)

@@ -1,18 +1,20 @@
-"""Demo data for the evaluation: two years of justice history for participants (fewer arrests and bookings after
-referral than before) and a comparison group in the feeds' pseudonymised form (booked on divertible offenses in the
-same period, not diverted, no change), a data-use agreement with the evaluator, and a first run of the evaluation.
+"""Demo data for the evaluation: a comparison group in the feeds' pseudonymised form (booked on divertible offenses
+in the same period, not diverted, no change), a data-use agreement with the evaluator, and a first run of the
+evaluation. The participants' own history is `seed_outcomes.seed_justice_history`'s; comparison subjects are
+arrested at the rate participants were in the year before referral, and keep that rate after (no program).
 
-Synthetic, seeded, and only believable in shape: the demo's "effect" is what this file puts in."""
+Synthetic, seeded, and only believable in shape: the demo's "effect" is what seed_outcomes puts in."""
 
 import random
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.utils import timezone
 
-BEFORE_RATE = 2.2  # arrests a year before referral, on average
-AFTER_FACTOR = 0.55  # participants after referral: about half as many
+from divert.demo.seed_outcomes import first_referrals
+
+BEFORE_RATE = 2.2  # arrests a year, when the site has no participants' history to take the rate from
 COMPARISON_PER_PARTICIPANT = 1.5
-MAX_COMPARISON = 1500
+MAX_COMPARISON = 50_000
 
 
 def _events_for(rng: random.Random, index: date, today: date, rate_before: float, rate_after: float):
@@ -34,41 +36,30 @@ def _events_for(rng: random.Random, index: date, today: date, rate_before: float
     return out
 
 
+def _participants_arrest_rate(firsts: dict) -> float:
+    """Arrests a person in the year before their first referral, on average over participants."""
+    from divert.records.models_events import JusticeEvent
+
+    arrests = 0
+    for person_id, day in JusticeEvent.objects.filter(kind="arrest").values_list("person_id", "occurred_on") \
+            .iterator(chunk_size=20_000):
+        referred = firsts.get(person_id)
+        if referred and referred - timedelta(days=365) <= day < referred:
+            arrests += 1
+    return arrests / len(firsts) if firsts else 0.0
+
+
 def seed_evaluation(rng: random.Random, today: date) -> int:
-    """Returns the justice events written (participants' and comparison subjects')."""
+    """Returns the comparison events written. The participants' own history is `seed_justice_history`'s."""
     from divert.accounts.models import Agency, Membership
     from divert.accounts.roles import AgencyKind, Role
     from divert.outcomes.evaluation.models import EXTRACT_FIELDS, DataUseAgreement
     from divert.outcomes.evaluation.runner import run_evaluation
-    from divert.participants.models import Enrollment
     from divert.protocol.models import DivertibleOffense
-    from divert.records.models import ImportProfile
-    from divert.records.models_events import ComparisonEvent, ComparisonSubject, JusticeEvent
-    from divert.records.profiles import read_profile_file, save_profile, shipped_profile_files
+    from divert.records.models_events import ComparisonEvent, ComparisonSubject
 
-    if not ImportProfile.objects.exists():
-        for path in shipped_profile_files():
-            save_profile(read_profile_file(path))
-    profile = ImportProfile.objects.order_by("id").first()
-    firsts = {}
-    for person_id, referred_on in Enrollment.objects.order_by("referred_on", "id").values_list("person_id",
-                                                                                               "referred_on"):
-        firsts.setdefault(person_id, referred_on)
-    justice = []
-    for n, (person_id, index) in enumerate(sorted(firsts.items())):
-        personal = rng.gammavariate(2.0, BEFORE_RATE / 2)
-        for k, (kind, day, severity, released) in enumerate(_events_for(rng, index, today, personal,
-                                                                        personal * AFTER_FACTOR)):
-            at = timezone.make_aware(datetime(day.year, day.month, day.day, rng.randint(0, 23), rng.randint(0, 59)))
-            justice.append(JusticeEvent(
-                person_id=person_id, kind=kind, occurred_at=at, occurred_on=day, severity=severity,
-                released_on=released, released_at=(timezone.make_aware(datetime(released.year, released.month,
-                                                                                released.day, 9))
-                                                   if released else None),
-                jail_days=max(1, (released - day).days) if released else None, source_profile=profile,
-                source_key=f"demo-evaluation-{n}-{k}", agency="Demo County Jail" if kind == "booking" else ""))
-    JusticeEvent.objects.bulk_create(justice, batch_size=2000)
-
+    firsts = dict(first_referrals())
+    rate = _participants_arrest_rate(firsts) or BEFORE_RATE
     codes = list(DivertibleOffense.objects.values_list("code", flat=True).distinct()) or [""]
     indexes = sorted(firsts.values())
     comparison = []
@@ -77,7 +68,7 @@ def seed_evaluation(rng: random.Random, today: date) -> int:
         ComparisonSubject(pseudonym=f"demo-evaluation-{i:06d}", birth_year=today.year - rng.randint(19, 64),
                           sex="M" if rng.random() < 0.62 else "F",
                           race=rng.choices("WBHAIO", weights=[45, 30, 15, 4, 3, 3])[0]) for i in range(subjects)],
-        batch_size=2000)
+        batch_size=5000)
     for subject in made:
         if not indexes:
             break
@@ -88,19 +79,19 @@ def seed_evaluation(rng: random.Random, today: date) -> int:
                                           charge_code=rng.choice(codes), severity="misdemeanor",
                                           released_on=release, jail_days=max(1, (release - index).days),
                                           source_hash=f"demo-evaluation-{subject.pk}-index"))
-        personal = rng.gammavariate(2.0, BEFORE_RATE / 2)
+        personal = rng.gammavariate(2.0, rate / 2)
         for k, (kind, day, severity, released) in enumerate(_events_for(rng, index, today, personal, personal)):
             comparison.append(ComparisonEvent(subject=subject, kind=kind, occurred_on=day, severity=severity,
                                               released_on=released,
                                               jail_days=max(1, (released - day).days) if released else None,
                                               source_hash=f"demo-evaluation-{subject.pk}-{k}"))
-    ComparisonEvent.objects.bulk_create(comparison, batch_size=2000)
+    ComparisonEvent.objects.bulk_create(comparison, batch_size=5000)
     last: dict = {}
     for event in comparison:
         last[event.subject_id] = max(last.get(event.subject_id, event.occurred_on), event.occurred_on)
     for subject in made:
         subject.last_event_on = last.get(subject.pk)
-    ComparisonSubject.objects.bulk_update(made, ["last_event_on"], batch_size=2000)
+    ComparisonSubject.objects.bulk_update(made, ["last_event_on"], batch_size=5000)
 
     evaluator = Agency.objects.filter(kind=AgencyKind.EVALUATOR).first()
     manager = Membership.objects.filter(role=Role.PROJECT_MANAGER).select_related("user").first()
@@ -112,4 +103,4 @@ def seed_evaluation(rng: random.Random, today: date) -> int:
             signed_on=today - timedelta(days=60), fields=list(EXTRACT_FIELDS), date_detail="month",
             recorded_by=manager.user)
     run_evaluation(timezone.now(), trigger="command")
-    return len(justice) + len(comparison)
+    return len(comparison)

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from divert.outcomes.cohort import AGE_BAND_LABELS, UNKNOWN, ensure_cohort
@@ -431,57 +431,29 @@ def justice_counts(f: Filter, as_of: date | None = None) -> dict:
     The cohort is each person's first enrollment referred in the period. Before is the 365 days before referral;
     after is from the referral day up to 365 days, cut at `as_of` (today), so time at risk is what was observed.
     """
-    from divert.records.models import FeedImport
-    from divert.records.models_events import JusticeEvent
-
-    signature = ensure_cohort()
-    as_of = as_of or timezone.localdate()
-    # Three metrics ask for the same counts of the same filter: one pass over the events serves them all.
-    from divert.outcomes import cohort as cohort_module
-
-    last_event = JusticeEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
-    memo_key = (f.key(), as_of, signature, cohort_module.generation, last_event,
-                str(FeedImport.objects.aggregate(n=Count("pk"), last=Max("finished_at"))))
-    if memo_key in _justice_memo:
-        return dict(_justice_memo[memo_key])
-    result = _justice_counts(f, as_of)
-    if len(_justice_memo) > 64:
-        _justice_memo.clear()
-    _justice_memo[memo_key] = result
-    return dict(result)
-
-
-_justice_memo: dict = {}
+    return _justice_counts(f, as_of or timezone.localdate())
 
 
 def _justice_counts(f: Filter, as_of: date) -> dict:
-    from divert.records.models import Kind, Severity
-    from divert.records.models_events import JusticeEvent, custody_days
+    from divert.outcomes.cohort import ensure_justice
 
+    ensure_justice(as_of)
     cohort = f.cohort().filter(first=True, referred_on__gte=f.start, referred_on__lte=min(f.end, as_of))
     people = cohort.count()
     at_risk_after = 0
     for referred, until in cohort.values_list("referred_on", "after_until").iterator(chunk_size=10000):
         at_risk_after += max(0, (min(until, as_of + timedelta(days=1)) - referred).days)
-    c = "person__outcome_cohort__"
-    events = JusticeEvent.objects.filter(**{f"{c}in": cohort})
-    before = Q(occurred_on__gte=F(f"{c}before_from"), occurred_on__lt=F(f"{c}referred_on"))
-    after = Q(occurred_on__gte=F(f"{c}referred_on"), occurred_on__lt=F(f"{c}after_until"), occurred_on__lte=as_of)
-    kinds = {"arrests": Q(kind=Kind.ARREST), "felony": Q(kind=Kind.CHARGE, severity=Severity.FELONY),
-             "misdemeanor": Q(kind=Kind.CHARGE, severity=Severity.MISDEMEANOR), "bookings": Q(kind=Kind.BOOKING)}
+    # Each person's counts were kept by ensure_justice: the figures are sums over the filtered cohort.
     aggregates = {}
-    for window, q in (("before", before), ("after", after)):
-        for name, kind_q in kinds.items():
-            aggregates[f"{window}_{name}"] = Count("pk", filter=q & kind_q)
-            aggregates[f"{window}_{name}_people"] = Count("person", distinct=True, filter=q & kind_q)
-        aggregates[f"{window}_jail"] = Sum("jail_days", filter=q & Q(kind=Kind.BOOKING, released_on__isnull=False))
-    result = events.aggregate(**aggregates)
-    # Open bookings count their days up to today (few rows).
-    for window, q in (("before", before), ("after", after)):
-        open_days = sum(custody_days(day, as_of) for day in events.filter(q, kind=Kind.BOOKING,
-                                                                          released_on__isnull=True)
-                        .values_list("occurred_on", flat=True))
-        result[f"{window}_jail"] = (result[f"{window}_jail"] or 0) + open_days
+    for window in ("before", "after"):
+        for name in ("arrests", "felony", "misdemeanor", "bookings"):
+            column = f"justice__{window}_{name}"
+            aggregates[f"{window}_{name}"] = Sum(column)
+            aggregates[f"{window}_{name}_people"] = Count("pk", filter=Q(**{f"{column}__gt": 0}))
+        aggregates[f"{window}_jail"] = Sum(f"justice__{window}_jail")
+    result = cohort.aggregate(**aggregates)
+    for key, value in result.items():
+        result[key] = value or 0
     result["people"] = people
     result["before_years"] = round(people * 365 / DAYS_PER_YEAR, 2)
     result["after_years"] = round(at_risk_after / DAYS_PER_YEAR, 2)

@@ -66,6 +66,28 @@ class CohortMember(models.Model):
         return f"cohort row of enrollment {self.enrollment_id}"
 
 
+class CohortJustice(models.Model):
+    """A person's justice events in the year before and the year after their first referral (cut at `as_of`),
+    counted in one pass over the events whenever the cohort or the events change (see cohort.ensure_justice), so
+    the before-and-after figures for any filter are sums over the cohort. Only people with an event have a row."""
+
+    member = models.OneToOneField(CohortMember, on_delete=models.CASCADE, primary_key=True, related_name="justice")
+    as_of = models.DateField()
+    before_arrests = models.PositiveIntegerField(default=0)
+    before_felony = models.PositiveIntegerField(default=0)
+    before_misdemeanor = models.PositiveIntegerField(default=0)
+    before_bookings = models.PositiveIntegerField(default=0)
+    before_jail = models.PositiveIntegerField(default=0)
+    after_arrests = models.PositiveIntegerField(default=0)
+    after_felony = models.PositiveIntegerField(default=0)
+    after_misdemeanor = models.PositiveIntegerField(default=0)
+    after_bookings = models.PositiveIntegerField(default=0)
+    after_jail = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"justice counts of cohort row {self.member_id}"
+
+
 class FigureSnapshot(models.Model):
     """Figures computed for one key (a metric and its filter, a public release), kept while `version` (the
     signature of the data they came from) still matches. New data changes the signature; the next read recomputes."""

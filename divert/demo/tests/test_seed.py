@@ -147,7 +147,7 @@ def test_the_outcomes_have_unit_costs_and_justice_history(db):
     seed_site(40, seed=5, today=TODAY, justice_feeds=False)
     assert declared_unit_costs(TODAY).bed_day_marginal is not None
     synthetic = JusticeEvent.objects.filter(source_profile__slug="synthetic-history")
-    assert synthetic.count() == 160  # four a participant
+    assert synthetic.count() == 480  # twelve a participant
     first = min(Enrollment.objects.values_list("referred_on", flat=True))
     assert synthetic.filter(occurred_on__lt=first).exists()
     assert synthetic.filter(kind="booking", jail_days__gte=1).exists()

@@ -99,6 +99,25 @@ def test_justice_events_before_and_after_referral_with_time_at_risk(site):
     assert events["Jail days"][1:3] == [12, 0]
 
 
+def test_kept_justice_counts_follow_new_events_open_bookings_and_filters(site):
+    from divert.outcomes.tests.site import _event
+
+    with time_machine.travel(TODAY, tick=False):
+        assert justice_counts(YEAR)["after_bookings"] == 0
+        # P2 is booked on 2026-02-20 (within the year after 2025-05-10) and still in custody on 2026-03-01:
+        # 9 days so far. The kept counts see the new event at once, and the open stay counts to today.
+        _event(site["profile"], site["p2"], "booking", date(2026, 2, 20))
+        counts = justice_counts(YEAR)
+        assert counts["after_bookings"] == 1 and counts["after_bookings_people"] == 1 and counts["after_jail"] == 9
+        # Cut at an earlier day: the booking is not yet there.
+        assert justice_counts(YEAR, as_of=date(2026, 2, 1))["after_bookings"] == 0
+        # A door filter keeps only that door's people: the arrest door is P1 (10 days before, none after).
+        arrest = justice_counts(Filter(YEAR_START, YEAR_END, door="arrest"))
+        assert (arrest["people"], arrest["before_jail"], arrest["after_jail"], arrest["after_arrests"]) == (1, 10, 0, 1)
+        # P3's enrollment is not in the arrest door and his 2023 arrest is outside every window.
+        assert justice_counts(Filter(YEAR_START, YEAR_END, door="community"))["before_arrests"] == 0
+
+
 def test_costs_use_the_declared_unit_costs(site):
     # Participant-days in 2025: P1 2025-02-03..12-31 = 332, P2 05-12..11-30 = 203; 535 / 30.4375 = 17.6 months.
     assert participant_months(YEAR) == Decimal("17.6")

@@ -47,7 +47,7 @@ class Command(BaseCommand):
         parser.add_argument("--enrolled", type=int, default=0,
                             help="with --people-only: how many of them also get enrollments and case managers")
         parser.add_argument("--events", type=int, default=None,
-                            help="synthetic justice events before and after referral (default: 4 a participant)")
+                            help="synthetic justice events before and after referral (default: 12 a participant)")
 
     def handle(self, *args, participants: int, seed: int, reset: bool, people_only: bool = False, enrolled: int = 0,
                events: int | None = None, **options):
