@@ -38,6 +38,7 @@ def test_the_project_manager_sees_the_group(login, manager_mo, group):
     assert "5 member agencies. Quorum: more than half of the member agencies (3 represented)." in text
     assert "2026-06-02" in text and "County building" in text  # upcoming
     assert "PCG 2026-03-03 #1: Adopt the data-sharing policy" in text and "Consensus reached" in text
+    assert f'href="{reverse("outcomes:reports")}"' in text  # the quarterly outcomes reports, one step away
     assert "LEAD memorandum of understanding" in text and "in 22 days" in text
     assert "County resolution 2024-17" not in text  # no renewal date: never due
     assert "Schedule or record a meeting" in text
