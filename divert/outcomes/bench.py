@@ -3,6 +3,9 @@ Django's test client, on whatever site the database holds (`divert seed --partic
 
 Each view is timed twice: `views_cold` is the first request after new data (figures computed), `views` the next
 one (figures kept until the data changes, which is what people see once `divert tick` has warmed them).
+`cohort_seconds` and `justice_seconds` are the two tables every figure reads, rebuilt after new data before the
+first view (the cohort when enrollments, referrals, people or assessments change; each person's justice counts
+when the cohort or the justice events change).
 """
 
 import resource
@@ -11,6 +14,7 @@ import time
 
 from django.test import Client
 from django.test.utils import override_settings
+from django.utils import timezone
 
 ALLAUTH_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 
@@ -27,7 +31,7 @@ def _seat_user(role: str):
 
 def bench_outcomes(log=sys.stderr) -> dict:
     from divert.accounts.roles import Role
-    from divert.outcomes.cohort import ensure_cohort
+    from divert.outcomes.cohort import ensure_cohort, ensure_justice
     from divert.outcomes.models import FigureSnapshot
     from divert.participants.models import Person
     from divert.records.models_events import JusticeEvent
@@ -39,6 +43,10 @@ def bench_outcomes(log=sys.stderr) -> dict:
     ensure_cohort(progress=lambda done, total: log.write(f"\rcohort: {done:,}/{total:,}"))
     figures["cohort_seconds"] = round(time.perf_counter() - started, 2)
     log.write(f"\ncohort table built in {figures['cohort_seconds']} s\n")
+    started = time.perf_counter()
+    ensure_justice(timezone.localdate())
+    figures["justice_seconds"] = round(time.perf_counter() - started, 2)
+    log.write(f"justice counts before and after referral kept in {figures['justice_seconds']} s\n")
 
     views = [
         ("impact", None, "/impact/"),
@@ -51,6 +59,7 @@ def bench_outcomes(log=sys.stderr) -> dict:
         ("dashboard.export_csv", Role.PROJECT_MANAGER, "/outcomes/export/justice_events.csv"),
         ("reports", Role.PROJECT_MANAGER, "/outcomes/reports/"),
         ("unit_costs", Role.PROJECT_MANAGER, "/outcomes/unit-costs/"),
+        ("evaluation", Role.EVALUATOR, "/evaluation/"),  # the last stored run
     ]
     cold, warm = {}, {}
     with override_settings(ALLOWED_HOSTS=["testserver", "localhost"], DIVERT_REQUIRE_MFA=False):
