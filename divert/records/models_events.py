@@ -76,6 +76,10 @@ class JusticeEvent(models.Model):
             models.Index(fields=["person", "kind", "occurred_on"]),
             models.Index(fields=["kind", "occurred_on"]),
             models.Index(fields=["person", "booking_number"]),
+            # Covers what the outcomes read of every event (the evaluation's scan, each person's counts before
+            # and after referral), so those passes read this narrow index, not the wide rows.
+            models.Index(fields=["person", "kind", "occurred_on", "severity", "released_on", "jail_days"],
+                         name="justice_event_outcomes"),
         ]
 
     def __str__(self) -> str:

@@ -79,12 +79,16 @@ def participants(cutoff: date) -> pd.DataFrame:
 
 
 def participant_events(cutoff: date) -> pd.DataFrame:
+    """Read with no join and no filter on kind, so the database scans only its covering index of these columns
+    (`justice_event_outcomes`); kinds and merged-away people are dropped here."""
+    from divert.participants.models import Person
     from divert.records.models_events import JusticeEvent
 
-    events = _frame(JusticeEvent.objects.filter(kind__in=EVENT_KINDS, occurred_on__lte=cutoff,
-                                                person__merged_into__isnull=True)
+    events = _frame(JusticeEvent.objects.filter(occurred_on__lte=cutoff)
                     .values_list("person_id", "kind", "occurred_on", "severity", "released_on"), EVENT_COLUMNS)
-    return events
+    merged = Person.objects.filter(merged_into__isnull=False).values_list("pk", flat=True)
+    keep = events["kind"].isin(EVENT_KINDS) & ~events["pid"].isin(list(merged))
+    return events[keep].reset_index(drop=True)
 
 
 def _divertible() -> tuple[set[str], set[str]]:
