@@ -12,7 +12,7 @@ from datetime import date
 from django.utils import timezone
 
 from divert.outcomes.cohort import AGE_BAND_LABELS
-from divert.outcomes.metrics import AMOUNT, COUNT, METRICS, Filter, Table, quarters
+from divert.outcomes.metrics import AMOUNT, COUNT, METRICS, Filter, Table, quarters, sharing
 from divert.outcomes.models import CohortMember
 from divert.outcomes.present import data_version, kept
 from divert.outcomes.public import launch_date, log_decisions, threshold
@@ -70,7 +70,8 @@ def _table(name: str, f: Filter, version: str) -> Table:
 
 def full_tables(f: Filter, names=None) -> list[Table]:
     version = data_version()
-    return [_table(name, f, version) for name in names or DASHBOARD_METRICS]
+    with sharing():
+        return [_table(name, f, version) for name in names or DASHBOARD_METRICS]
 
 
 def suppressed_tables(f: Filter, dimension: str | None, names=None) -> list[Table]:
@@ -85,6 +86,10 @@ def suppressed_tables(f: Filter, dimension: str | None, names=None) -> list[Tabl
     values = [v for v, _ in dimension_values(dimension)] if dimension else []
 
     def compute() -> dict:
+        with sharing():
+            return _suppressed_all()
+
+    def _suppressed_all() -> dict:
         shown = {}
         for name in names:
             overall = _table(name, base, version)

@@ -7,6 +7,8 @@ or a rate), which is what small-cell suppression needs to know; see suppression.
 """
 
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -21,6 +23,31 @@ from divert.outcomes.models import CohortMember
 COUNT, AMOUNT, RATE = "count", "amount", "rate"
 DAYS_PER_MONTH = Decimal("30.4375")
 DAYS_PER_YEAR = 365.25
+
+
+# Several metrics rest on the same pass (the three justice tables on one set of counts, the three status tables on
+# one read of monthly statuses): inside `sharing()`, such a pass runs once per filter. Only for the block, so
+# nothing outlives the data it came from.
+_shared: ContextVar[dict | None] = ContextVar("outcome_metrics_shared", default=None)
+
+
+@contextmanager
+def sharing():
+    token = _shared.set({}) if _shared.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _shared.reset(token)
+
+
+def _once(key: tuple, compute: Callable):
+    memo = _shared.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 @dataclass(frozen=True)
@@ -376,6 +403,10 @@ def _funds(metric: Metric, f: Filter) -> Table:
 
 def _status_at_entry_and_now(f: Filter) -> tuple[dict, dict]:
     """Per person enrolled at the period's end: their first monthly status and their latest by the period's end."""
+    return _once(("status", f.key()), lambda: _read_statuses(f))
+
+
+def _read_statuses(f: Filter) -> tuple[dict, dict]:
     from divert.casework.models import MonthlyStatus
 
     people = _enrolled_on(f.cohort(), f.end).values("person_id")
@@ -431,7 +462,8 @@ def justice_counts(f: Filter, as_of: date | None = None) -> dict:
     The cohort is each person's first enrollment referred in the period. Before is the 365 days before referral;
     after is from the referral day up to 365 days, cut at `as_of` (today), so time at risk is what was observed.
     """
-    return _justice_counts(f, as_of or timezone.localdate())
+    as_of = as_of or timezone.localdate()
+    return dict(_once(("justice", f.key(), as_of), lambda: _justice_counts(f, as_of)))
 
 
 def _justice_counts(f: Filter, as_of: date) -> dict:
@@ -619,4 +651,4 @@ def age_band_labels() -> dict[str, str]:
 
 
 __all__ = ["METRICS", "UNKNOWN", "Column", "Filter", "Metric", "Table", "justice_counts", "participant_months",
-           "quarters", "months"]
+           "sharing", "quarters", "months"]

@@ -143,3 +143,18 @@ def test_declared_unit_costs_pick_the_declaration_in_effect(db):
                                                                                   date(2024, 1, 1))
     assert (later.bed_day_average, later.source, later.as_of) == (Decimal("160"), "2025 budget", date(2025, 7, 1))
     assert declared_unit_costs(date(2023, 12, 31)).as_of is None
+
+
+def test_metrics_resting_on_one_pass_share_it_only_inside_sharing(site, django_assert_num_queries):
+    from divert.outcomes.metrics import sharing
+
+    with time_machine.travel(TODAY, tick=False):
+        first = justice_counts(YEAR)
+        with sharing():
+            assert justice_counts(YEAR) == first
+            with django_assert_num_queries(0):
+                assert justice_counts(YEAR) == first
+        # Outside the block every call reads the data again.
+        from divert.outcomes.tests.site import _event
+        _event(site["profile"], site["p1"], "arrest", date(2025, 9, 1))
+        assert justice_counts(YEAR)["after_arrests"] == first["after_arrests"] + 1
