@@ -407,16 +407,22 @@ def _status_at_entry_and_now(f: Filter) -> tuple[dict, dict]:
 
 
 def _read_statuses(f: Filter) -> tuple[dict, dict]:
-    from divert.casework.models import MonthlyStatus
+    """Each person's first monthly status and their latest by the period's end. The database picks the two rows
+    per person (one seek each on the (person, month) unique index) and only those rows are read."""
+    from django.db.models import OuterRef, Subquery
 
-    people = _enrolled_on(f.cohort(), f.end).values("person_id")
-    first, latest = {}, {}
-    rows = (MonthlyStatus.objects.filter(person_id__in=people, month__lte=f.end).order_by("person_id", "month")
-            .values_list("person_id", "housing", "income_sources", "employment"))
-    for person_id, *status in rows.iterator(chunk_size=5000):
-        first.setdefault(person_id, status)
-        latest[person_id] = status
-    return first, latest
+    from divert.casework.models import MonthlyStatus
+    from divert.participants.models import Person
+
+    people = Person.objects.filter(pk__in=_enrolled_on(f.cohort(), f.end).values("person_id"))
+    out = []
+    for order in ("month", "-month"):
+        pick = (MonthlyStatus.objects.filter(person_id=OuterRef("pk"), month__lte=f.end).order_by(order)
+                .values("pk")[:1])
+        rows = (MonthlyStatus.objects.filter(pk__in=people.annotate(status=Subquery(pick)).values("status"))
+                .values_list("person_id", "housing", "income_sources", "employment"))
+        out.append({person_id: status for person_id, *status in rows.iterator(chunk_size=5000)})
+    return out[0], out[1]
 
 
 def _status_table(metric: Metric, f: Filter, index: int, choices, multiple=False) -> Table:

@@ -75,6 +75,18 @@ def test_housing_income_and_work_at_entry_and_now(site):
     income = rows(METRICS["income_status"](YEAR))
     assert income["No income"] == [1, 0] and income["SSI"] == [0, 1] and income["SNAP (food benefits)"] == [0, 1]
     assert rows(METRICS["employment_status"](YEAR))["Working part-time"] == [0, 1]
+    # A status after the period's end is not "now" for that period; a period ending in May finds February's
+    # status both at entry and as the latest.
+    from divert.casework.models import MonthlyStatus
+
+    first = MonthlyStatus.objects.get(month=date(2025, 2, 1))
+    MonthlyStatus.objects.create(person=first.person, enrollment=first.enrollment, month=date(2026, 1, 1),
+                                 housing="institution", income_sources=[], employment="not_working",
+                                 recorded_by=first.recorded_by)
+    assert rows(METRICS["housing_status"](YEAR))["Permanent housing (own or rental)"] == [0, 1]
+    spring = Filter(YEAR_START, date(2025, 5, 31))
+    assert rows(METRICS["housing_status"](spring)) == {"Unsheltered (street, car, encampment)": [1, 1], "Total": [1, 1]}
+    assert rows(METRICS["income_status"](spring))["No income"] == [1, 1]
 
 
 def test_justice_events_before_and_after_referral_with_time_at_risk(site):
