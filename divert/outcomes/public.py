@@ -9,7 +9,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from divert.outcomes.metrics import METRICS, Filter, Table
+from divert.outcomes.metrics import METRICS, Filter, Table, sharing
 from divert.outcomes.present import data_version, kept
 from divert.outcomes.suppression import Release, suppress
 
@@ -60,7 +60,8 @@ def compute_public(today: date | None = None) -> dict:
     start = launch_date() or today
     k = threshold(today)
     f = Filter(start, today)
-    tables = [METRICS[name](f) for name in PUBLIC_METRICS]
+    with sharing():  # the two justice tables rest on one set of counts
+        tables = [METRICS[name](f) for name in PUBLIC_METRICS]
     result = suppress(build_release("public", tables, k))
     return {"k": k, "start": start.isoformat(), "end": today.isoformat(),
             "tables": [t.as_dict() for t in result.tables], "decisions": result.decisions}
