@@ -119,8 +119,9 @@ def suppressed_tables(f: Filter, dimension: str | None, names=None) -> list[Tabl
 
 
 def warm_figures(now) -> int:
-    """Tick job: recompute what new data made stale (the public figures, the dashboard's default year in full and
-    suppressed). Nothing to do when the data did not change; returns how many sets were computed."""
+    """Tick job: recompute what new data made stale (the public figures; the dashboard's default view, this year,
+    and the view since the program began, each in full and suppressed). Nothing to do when the data did not
+    change; returns how many sets were computed."""
     from divert.outcomes.models import FigureSnapshot
     from divert.outcomes.public import public_figures
     from divert.participants.models import Enrollment
@@ -131,8 +132,8 @@ def warm_figures(now) -> int:
     before = dict(FigureSnapshot.objects.values_list("key", "version"))
     public_figures()
     today = timezone.localdate(now)
-    f = Filter(date(today.year, 1, 1), today)
-    full_tables(f)
-    suppressed_tables(f, None)
+    for f in (Filter(date(today.year, 1, 1), today), Filter(launch_date() or today, today)):
+        full_tables(f)
+        suppressed_tables(f, None)
     after = dict(FigureSnapshot.objects.values_list("key", "version"))
     return sum(1 for key, v in after.items() if v == version and before.get(key) != version and key != "cohort")

@@ -129,3 +129,31 @@ def test_a_representative_in_a_member_agency_that_left_sees_nothing(agencies):
     member = PCGMember.objects.create(agency=agencies.provider, joined_on=date(2024, 1, 1), left_on=date(2025, 1, 1))
     PCGRepresentative.objects.create(member=member, user=user, name="Rita")
     assert may_see_program_outcomes(user) is None
+
+
+def test_the_tick_computes_stale_figures_once_and_again_after_new_data(site):
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    from divert.casework.models import Contact
+    from divert.outcomes.dashboard import DASHBOARD_METRICS, warm_figures
+    from divert.outcomes.metrics import Filter
+    from divert.outcomes.models import FigureSnapshot
+    from divert.outcomes.public import launch_date
+
+    today = TODAY.date()
+    now = timezone.make_aware(datetime.combine(today, time(3)))
+    # The public figures; this year and since launch, each as every metric's full table and as one suppressed set.
+    sets = 1 + 2 * (len(DASHBOARD_METRICS) + 1)
+    assert warm_figures(now) == sets
+    keys = set(FigureSnapshot.objects.values_list("key", flat=True))
+    year, since_launch = Filter(date(today.year, 1, 1), today), Filter(launch_date(), today)
+    assert launch_date() < year.start
+    assert {"public", f"s:{year.key()}:", f"s:{since_launch.key()}:"} <= keys
+    assert {f"m:{name}:{f.key()}" for name in DASHBOARD_METRICS for f in (year, since_launch)} <= keys
+    assert warm_figures(now) == 0  # nothing changed
+    first = Contact.objects.order_by("pk").first()
+    Contact.objects.create(person=first.person, enrollment=first.enrollment, occurred_at=now, substantive=True,
+                           recorded_by=first.recorded_by, note="")
+    assert warm_figures(now) == sets
