@@ -149,7 +149,7 @@ def seed_site(participants: int, seed: int, today: date | None = None,
         history = participants * EVENTS_PER_PARTICIPANT if events is None else events
         seed_justice_history(random.Random(seed + 13), history, today, events_progress)
         if justice_feeds:
-            announce("two years of justice history, a comparison group and the evaluation")
+            announce("a comparison group from the justice data, and the evaluation")
             seed_evaluation(random.Random(seed + 14), today)
         announce("saving")
         log_event("divert.demo.seeded", details={"participants": participants, "seed": seed,

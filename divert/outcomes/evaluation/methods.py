@@ -523,17 +523,16 @@ def negative_binomial(periods: pd.DataFrame, outcome: str, *, label: str = "", w
         return result
     formula = f"{outcome} ~ treated * post" + "".join(f" + {c}" for c in covariates)
     try:
-        with pywarnings.catch_warnings():
-            pywarnings.simplefilter("ignore")
-            fit = smf.negativebinomial(formula, data, exposure=data["days_at_risk"].astype(float)).fit(
-                disp=0, maxiter=300, cov_type="cluster", cov_kwds={"groups": pd.factorize(data["pid"])[0]})
+        fit = _fit_negative_binomial(smf.negativebinomial(formula, data,
+                                                          exposure=data["days_at_risk"].astype(float)),
+                                     pd.factorize(data["pid"])[0])
     except Exception as exc:
         result.warnings.append(f"The model could not be fitted on these data ({type(exc).__name__}).")
         return result
-    ci = fit.conf_int()
-    if _diverged(fit.params.drop("alpha", errors="ignore"), ci.drop("alpha", errors="ignore")):
+    if fit is None:
         result.warnings.append(DIVERGED)
         return result
+    ci = fit.conf_int()
     names = {"treated:post": "Participants after referral (ratio of rate ratios)",
              "post": "After the index date (comparison group)", "treated": "Participants before referral"}
     for term in ["treated:post", "post", "treated"]:
@@ -550,6 +549,27 @@ def negative_binomial(periods: pd.DataFrame, outcome: str, *, label: str = "", w
     result.table = {"columns": ["Group", "Period", "People", label, "Years at risk", "Per year at risk"],
                     "rows": rows}
     return result
+
+
+def _fit_negative_binomial(model, groups):
+    """The maximum-likelihood fit with person-clustered errors, or None when it does not settle. BFGS from
+    statsmodels' Poisson start values is quick and usually right; with heavy dispersion and offsets it can run
+    off (the dispersion to zero, the coefficients to infinity), and then Nelder–Mead, slower but not misled by
+    the gradient, finds the start from which Newton's method converges."""
+
+    def settled(fit) -> bool:
+        return bool(fit.mle_retvals.get("converged")) and not _diverged(
+            fit.params.drop("alpha", errors="ignore"), fit.conf_int().drop("alpha", errors="ignore"))
+
+    cluster = {"cov_type": "cluster", "cov_kwds": {"groups": groups}}
+    with pywarnings.catch_warnings():
+        pywarnings.simplefilter("ignore")
+        fit = model.fit(disp=0, maxiter=300, **cluster)
+        if settled(fit):
+            return fit
+        start = model.fit(method="nm", disp=0, maxiter=5000)
+        fit = model.fit(start_params=start.params, method="newton", disp=0, maxiter=100, **cluster)
+    return fit if settled(fit) else None
 
 
 # --- Annualised change and cost ----------------------------------------------------------------------------

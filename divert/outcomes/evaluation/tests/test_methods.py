@@ -135,6 +135,39 @@ def test_negative_binomial_saturated_rate_ratio_with_equal_exposure():
     assert any("Fewer than 20" in w for w in result.warnings)
 
 
+def test_negative_binomial_recovers_where_the_default_optimiser_runs_off():
+    # Jail days: heavily over-dispersed (NB2 alpha 3.8), about a year at risk each side. On this draw statsmodels'
+    # default BFGS runs the dispersion to zero and the coefficients off to infinity; the fit must still settle, at
+    # the maximum likelihood, and find the rate ratio the data were drawn with (0.65 / 2.4).
+    import warnings
+
+    import statsmodels.formula.api as smf
+
+    rng = np.random.default_rng(0)
+    rows = []
+    for pid in range(370):
+        treated = int(pid < 185)
+        for post in (0, 1):
+            mean = 6.6 * (0.65 if treated and post else 1) * (2.4 if post and not treated else 1)
+            days = 365 - int(rng.integers(0, 40))
+            count = int(rng.negative_binomial(1 / 3.8, 1 / (1 + 3.8 * mean)))
+            rows.append((pid, treated, "post" if post else "pre", count, float(max(days - count, 1))))
+    frame = _periods(rows).assign(jail_days=lambda d: d["arrests"])
+    data = frame.assign(post=(frame["period"] == "post").astype(int))
+    model = smf.negativebinomial("jail_days ~ treated * post", data, exposure=data["days_at_risk"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        default = model.fit(disp=0, maxiter=300)
+        best = model.fit(start_params=model.fit(method="nm", disp=0, maxiter=5000).params, method="newton", disp=0)
+    assert not default.mle_retvals["converged"] or abs(default.params).max() > 15  # the trap is real
+
+    result = methods.negative_binomial(frame, "jail_days", label="Jail days")
+    assert methods.DIVERGED not in result.warnings
+    ratio = result.estimate("treated:post")
+    assert ratio["estimate"] == pytest.approx(math.exp(best.params["treated:post"]), rel=1e-4)
+    assert ratio["low"] < 0.65 / 2.4 < ratio["high"]
+
+
 def test_standardised_difference_by_hand_and_weights():
     x = np.array([1.0, 2.0, 3.0, 3.0, 4.0, 5.0])
     treated = np.array([1, 1, 1, 0, 0, 0])
